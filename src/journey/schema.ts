@@ -1,0 +1,437 @@
+/**
+ * The journey language (DESIGN §1) as zod schemas: the single source of types, defaults
+ * and the JSON Schema editors use (`pathproof schema`, `journeys/schema.json`).
+ *
+ * Every object is strict, so a typo is an error (the loader adds "did you mean").
+ * Interpolation of `${VAR}` / `${secret:NAME}` happens on the YAML scalars *before* this
+ * schema sees them; `{{ capture }}` placeholders stay in the strings until run time.
+ */
+import { validateCronExpression } from 'cron';
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------
+// Scalars
+
+const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** `500ms`, `30s`, `2m`, `1h`, or a number of milliseconds. Parsed to milliseconds. */
+export const Duration = z
+  .union([
+    z.number().int().nonnegative(),
+    z.string().regex(DURATION_RE, { message: 'expected a duration such as 500ms, 30s, 2m or 1h' }),
+  ])
+  .transform((value) => {
+    if (typeof value === 'number') return value;
+    const match = DURATION_RE.exec(value);
+    // The regex above already accepted the string, so the match exists.
+    const [, amount, unit] = match as RegExpExecArray;
+    return Math.round(Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS]);
+  })
+  .describe('A duration: 500ms, 30s, 2m, 1h, or a number of milliseconds.');
+
+export function parseDuration(value: string | number): number | undefined {
+  const parsed = Duration.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+const JsonPath = z
+  .string()
+  .regex(/^\$/, { message: 'a JSON path starts with $, e.g. $.items[0].id' })
+  .describe('A JSON path such as $.version or $.items[0].id.');
+
+const StatusClass = z
+  .string()
+  .regex(/^[1-5]xx$/, { message: 'expected a status code or a class such as 2xx' });
+const StatusCode = z.number().int().min(100).max(599);
+const StatusMatcher = z
+  .union([StatusCode, StatusClass, z.array(z.union([StatusCode, StatusClass])).min(1)])
+  .describe('Expected status: a code (200), a class (2xx) or a list of either ([200, 204]).');
+
+/**
+ * A matcher for a value. A plain object whose keys are all matcher keys is a matcher;
+ * to compare against an object literal use `{ equals: {...} }`.
+ */
+export const Matcher = z
+  .strictObject({
+    equals: z.unknown().optional().describe('Deep equality.'),
+    notEquals: z.unknown().optional(),
+    contains: z.string().optional().describe('The value (as text) contains this substring.'),
+    notContains: z.string().optional(),
+    regex: z.string().optional().describe('The value (as text) matches this regular expression.'),
+    exists: z.boolean().optional().describe('The path or header is present (true) or absent (false).'),
+    gt: z.number().optional(),
+    gte: z.number().optional(),
+    lt: z.number().optional(),
+    lte: z.number().optional(),
+    type: z.enum(['string', 'number', 'boolean', 'object', 'array', 'null']).optional(),
+    length: z.number().int().nonnegative().optional().describe('Length of a string or an array.'),
+  })
+  .describe('A matcher: equals, notEquals, contains, notContains, regex, exists, gt/gte/lt/lte, type, length.');
+export type Matcher = z.infer<typeof Matcher>;
+
+export const MATCHER_KEYS = Object.keys(Matcher.shape) as readonly (keyof Matcher)[];
+
+const HeaderMap = z.record(z.string(), z.string());
+
+// ---------------------------------------------------------------------------
+// HTTP steps
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const REQUEST_LINE_RE = new RegExp(`^(?:(${METHODS.join('|')})\\s+)?(\\S+)$`);
+
+/** `GET /path`, `POST https://host/path`, or just `/path` (GET). */
+export function parseRequestLine(line: string): { method: string; url: string } | undefined {
+  const match = REQUEST_LINE_RE.exec(line.trim());
+  if (!match) return undefined;
+  return { method: match[1] ?? 'GET', url: match[2] as string };
+}
+
+const RequestLine = z
+  .string()
+  .refine((line) => parseRequestLine(line) !== undefined, {
+    message: `expected "METHOD /path" with METHOD one of ${METHODS.join(', ')}`,
+  })
+  .describe('A request line: "GET /path", "POST https://host/path", or "/path".');
+
+const RequestObject = z
+  .strictObject({
+    method: z.enum(METHODS).default('GET'),
+    url: z.string().min(1).describe('A path (joined to `target`) or an absolute http(s) URL.'),
+    headers: HeaderMap.optional(),
+    query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    json: z.unknown().optional().describe('A JSON body; sets content-type: application/json.'),
+    form: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe('A URL-encoded form body.'),
+    body: z.string().optional().describe('A raw body.'),
+    followRedirects: z
+      .union([z.boolean(), z.number().int().min(0).max(20)])
+      .optional()
+      .describe('Follow redirects (default true, up to 10) — false to assert on the 3xx itself.'),
+  })
+  .refine((r) => [r.json, r.form, r.body].filter((b) => b !== undefined).length <= 1, {
+    message: 'use only one of json, form and body',
+  });
+
+export const RequestSpec = z.union([RequestLine, RequestObject]);
+export type RequestSpec = z.input<typeof RequestSpec>;
+
+const BodyExpectation = z.union([
+  z.string().describe('The body contains this text.'),
+  z.strictObject({
+    contains: z.string().optional(),
+    notContains: z.string().optional(),
+    regex: z.string().optional(),
+  }),
+]);
+
+export const Expect = z
+  .strictObject({
+    status: StatusMatcher.optional(),
+    headers: z.record(z.string(), z.union([z.string(), Matcher])).optional(),
+    json: z
+      .record(JsonPath, z.unknown())
+      .optional()
+      .describe('JSON path → expected value, or a matcher such as { gte: 1 }.'),
+    body: BodyExpectation.optional(),
+    maxMs: z.number().int().positive().optional().describe('The whole exchange takes at most this many ms.'),
+  })
+  .describe('What the response must look like. Without `status`, any 2xx/3xx passes.');
+export type Expect = z.infer<typeof Expect>;
+
+const HttpCapture = z.union([
+  JsonPath,
+  z.strictObject({ json: JsonPath }),
+  z.strictObject({ header: z.string() }),
+  z.strictObject({ regex: z.string(), group: z.number().int().nonnegative().optional() }),
+]);
+
+const CaptureName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'capture names are identifiers' });
+
+const commonStep = {
+  name: z.string().optional().describe('A label for reports; defaults to the action.'),
+  timeout: Duration.optional().describe('Step timeout (default 10s, bounded by the journey timeout).'),
+};
+
+export const HttpStep = z.strictObject({
+  ...commonStep,
+  request: RequestSpec,
+  expect: Expect.optional(),
+  capture: z
+    .record(CaptureName, HttpCapture)
+    .optional()
+    .describe('name → JSON path, { header }, or { regex, group }; use later as {{ name }}.'),
+});
+
+// ---------------------------------------------------------------------------
+// Browser steps
+
+const LOCATOR_KEYS = ['role', 'label', 'text', 'testId', 'placeholder', 'css'] as const;
+
+const locatorFields = {
+  role: z.string().optional().describe('ARIA role, e.g. button, link, heading; pair with `name`.'),
+  name: z.string().optional().describe('Accessible name, with `role`.'),
+  label: z.string().optional().describe('The form control labelled by this text.'),
+  text: z.string().optional().describe('An element containing this text.'),
+  testId: z.string().optional().describe('data-testid attribute.'),
+  placeholder: z.string().optional(),
+  css: z.string().optional().describe('A CSS selector: the last resort.'),
+  exact: z.boolean().optional().describe('Match name/label/text exactly (default: substring, case-insensitive).'),
+  nth: z.number().int().optional().describe('Pick the nth match (0-based, -1 for last) when several match.'),
+};
+
+function exactlyOneLocator(value: Record<string, unknown>): boolean {
+  return LOCATOR_KEYS.filter((key) => value[key] !== undefined).length === 1;
+}
+const LOCATOR_MESSAGE = `a locator needs exactly one of ${LOCATOR_KEYS.join(', ')} (name goes with role)`;
+
+export const Locator = z
+  .strictObject(locatorFields)
+  .refine(exactlyOneLocator, { message: LOCATOR_MESSAGE })
+  .describe("A user-facing locator: role+name, label, text, testId, placeholder, or css.");
+export type Locator = z.infer<typeof Locator>;
+
+function locatorWith<T extends z.ZodRawShape>(extra: T) {
+  return z.strictObject({ ...locatorFields, ...extra }).refine(exactlyOneLocator, { message: LOCATOR_MESSAGE });
+}
+
+const TextOrLocator = z.union([z.string().min(1).describe('Visible text.'), Locator]);
+
+function isNavigableUrl(url: string): boolean {
+  if (url.startsWith('/') || url.includes('{{')) return true;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+const NavigableUrl = z.string().refine(isNavigableUrl, {
+  message: 'expected a path starting with / or an absolute http(s) URL',
+});
+
+const BrowserCapture = z.union([
+  z.enum(['text', 'value', 'url']),
+  z.strictObject({ attribute: z.string() }),
+  z.strictObject({ regex: z.string(), group: z.number().int().nonnegative().optional(), from: z.enum(['text', 'url']).optional() }),
+]);
+const browserCapture = z
+  .record(CaptureName, BrowserCapture)
+  .optional()
+  .describe('name → text | value | url | { attribute } | { regex, group, from }; use later as {{ name }}.');
+
+export const GotoStep = z.strictObject({
+  ...commonStep,
+  goto: z.union([
+    NavigableUrl,
+    z.strictObject({
+      url: NavigableUrl,
+      waitUntil: z.enum(['load', 'domcontentloaded', 'networkidle', 'commit']).optional(),
+    }),
+  ]),
+});
+export const ClickStep = z.strictObject({ ...commonStep, click: TextOrLocator });
+export const FillStep = z.strictObject({
+  ...commonStep,
+  fill: locatorWith({ value: z.string().describe('Text to type; may use {{ capture }} and ${secret:NAME}.') }),
+});
+export const PressStep = z.strictObject({
+  ...commonStep,
+  press: z.union([z.string().describe('A key such as Enter, on the focused element.'), locatorWith({ key: z.string() })]),
+});
+export const SelectStep = z.strictObject({
+  ...commonStep,
+  select: locatorWith({ option: z.union([z.string(), z.array(z.string())]).describe('Option value or label.') }),
+});
+export const CheckStep = z.strictObject({
+  ...commonStep,
+  check: z.union([z.string().describe('Label text.'), locatorWith({ checked: z.boolean().optional() })]),
+});
+export const SeeStep = z.strictObject({ ...commonStep, see: TextOrLocator, capture: browserCapture });
+export const NotSeeStep = z.strictObject({ ...commonStep, notSee: TextOrLocator });
+export const ExpectUrlStep = z.strictObject({
+  ...commonStep,
+  expectUrl: z.union([
+    z.string().describe('The page URL contains this text (usually a path).'),
+    z.strictObject({ equals: z.string().optional(), contains: z.string().optional(), regex: z.string().optional() }),
+  ]),
+  capture: browserCapture,
+});
+export const ScreenshotStep = z.strictObject({
+  ...commonStep,
+  screenshot: z.union([
+    z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'a screenshot name is a plain file name' }),
+    z.literal(true),
+    z.strictObject({ name: z.string().optional(), fullPage: z.boolean().optional() }),
+  ]),
+});
+export const WaitStep = z.strictObject({
+  ...commonStep,
+  wait: z.union([Duration, z.strictObject({ for: Locator }), z.strictObject({ url: z.string() })]),
+});
+
+// ---------------------------------------------------------------------------
+// The step registry
+
+/** Every step kind, keyed by its action key. Drivers are registered against the same keys. */
+export const STEP_SCHEMAS = {
+  request: HttpStep,
+  goto: GotoStep,
+  click: ClickStep,
+  fill: FillStep,
+  press: PressStep,
+  select: SelectStep,
+  check: CheckStep,
+  see: SeeStep,
+  notSee: NotSeeStep,
+  expectUrl: ExpectUrlStep,
+  screenshot: ScreenshotStep,
+  wait: WaitStep,
+} as const satisfies Record<string, z.ZodType>;
+
+export type StepKind = keyof typeof STEP_SCHEMAS;
+export const STEP_KINDS = Object.keys(STEP_SCHEMAS) as StepKind[];
+export const BROWSER_STEP_KINDS: readonly StepKind[] = STEP_KINDS.filter((kind) => kind !== 'request');
+
+/**
+ * A step: exactly one action key. `z.union` keeps the JSON Schema and the types exact;
+ * the loader reports errors from the branch whose action key the step actually has.
+ */
+export const Step = z.union([
+  HttpStep,
+  GotoStep,
+  ClickStep,
+  FillStep,
+  PressStep,
+  SelectStep,
+  CheckStep,
+  SeeStep,
+  NotSeeStep,
+  ExpectUrlStep,
+  ScreenshotStep,
+  WaitStep,
+]);
+export type Step = z.infer<typeof Step>;
+export type StepOf<K extends StepKind> = z.infer<(typeof STEP_SCHEMAS)[K]>;
+
+/** Which action keys an object carries (a valid step carries exactly one). */
+export function actionKeys(step: object): StepKind[] {
+  return STEP_KINDS.filter((kind) => kind in step);
+}
+
+/** The action key of a validated step. */
+export function stepKind(step: Step): StepKind {
+  const [kind] = actionKeys(step);
+  if (!kind) throw new Error('unreachable: a validated step has an action key');
+  return kind;
+}
+
+// ---------------------------------------------------------------------------
+// Runtime truth
+
+export const RuntimeCheck = z
+  .strictObject({
+    request: RequestSpec.optional().describe('Where to read it; default GET / of the target.'),
+    header: z.string().optional().describe('Read the value from this response header.'),
+    json: JsonPath.optional().describe('Read the value from this JSON path of the body.'),
+    meta: z.string().optional().describe('Read the content of <meta name="…"> in the HTML body.'),
+    regex: z.string().optional().describe('Read the first group of this regex over the body (asset fingerprints).'),
+    expect: z.string().optional().describe('The value that should be served; --expect-version overrides for version.'),
+  })
+  .refine((c) => [c.header, c.json, c.meta, c.regex].filter((s) => s !== undefined).length === 1, {
+    message: 'say where to read the value: exactly one of header, json, meta, regex',
+  });
+export type RuntimeCheck = z.infer<typeof RuntimeCheck>;
+
+const Stage = z.array(Step).describe('Steps of this stage, run in order.');
+
+export const Journey = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'use lower-case letters, digits and dashes, e.g. refund-request' })
+      .max(100)
+      .describe('Unique name, [a-z0-9-]: used in metrics and file names.'),
+    description: z.string().optional(),
+    tags: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: 'tags are plain words' }))
+      .default([])
+      .describe('Select journeys with --tag.'),
+    protects: z.enum(['data', 'code', 'identity']).optional().describe('What this journey guards.'),
+    target: z
+      .string()
+      .refine((url) => /^https?:\/\//.test(url) && URL.canParse(url), { message: 'expected an absolute http(s) URL' })
+      .optional()
+      .describe('Base URL; usually ${BASE_URL}. Relative paths in steps join to it.'),
+    schedule: z
+      .string()
+      .refine((expr) => validateCronExpression(expr).valid, {
+        message: 'expected a cron expression such as "*/5 * * * *" (5 or 6 fields)',
+      })
+      .optional()
+      .describe('Cron schedule for `pathproof serve`.'),
+    timeout: Duration.optional().describe('The whole journey, every attempt (default 30s).'),
+    retries: z.number().int().min(0).max(5).optional().describe('Retries after a failure; a pass on retry is "flaky".'),
+    insecure: z
+      .boolean()
+      .optional()
+      .describe('Accept invalid TLS certificates for this target. Loud in every report.'),
+    runtime: z
+      .strictObject({ version: RuntimeCheck.optional(), environment: RuntimeCheck.optional() })
+      .optional()
+      .describe('Runtime truth, checked before any stage: a mismatch is layer drift.'),
+    entry: Stage.optional().describe('Can the user see the entry point?'),
+    open: Stage.optional().describe('Can they open it?'),
+    action: Stage.optional().describe('Can they complete the core action?'),
+    result: Stage.optional().describe('Is the result correct?'),
+  })
+  .refine((j) => (j.entry?.length ?? 0) + (j.open?.length ?? 0) + (j.action?.length ?? 0) + (j.result?.length ?? 0) > 0, {
+    message: 'a journey needs at least one step in entry, open, action or result',
+  })
+  .describe('A pathproof user journey.');
+export type Journey = z.infer<typeof Journey>;
+
+// ---------------------------------------------------------------------------
+// Project file (pathproof.yaml)
+
+export const EnvironmentConfig = z.strictObject({
+  target: z.string().optional().describe('Base URL for journeys in this environment.'),
+  expectVersion: z.string().optional(),
+  vars: z.record(z.string(), z.string()).optional().describe('Extra ${VAR} values for this environment.'),
+});
+
+export const ProjectConfig = z
+  .strictObject({
+    journeys: z.string().optional().describe('Journey directory (default journeys/).'),
+    defaults: z
+      .strictObject({
+        timeout: Duration.optional().describe('Journey timeout (default 30s).'),
+        stepTimeout: Duration.optional().describe('Step timeout (default 10s).'),
+        retries: z.number().int().min(0).max(5).optional(),
+        concurrency: z.number().int().min(1).max(256).optional(),
+      })
+      .optional(),
+    environments: z.record(z.string(), EnvironmentConfig).optional(),
+    reportDir: z.string().optional().describe('Report root (default reports/).'),
+    pushgateway: z.string().optional(),
+  })
+  .describe('pathproof project configuration.');
+export type ProjectConfig = z.infer<typeof ProjectConfig>;
+
+export const DEFAULTS = {
+  journeyTimeoutMs: 30_000,
+  stepTimeoutMs: 10_000,
+  retries: 0,
+  concurrency: 4,
+  reportDir: 'reports',
+  journeysDir: 'journeys',
+  maxRedirects: 10,
+  maxBodyBytes: 1024 * 1024,
+} as const;
+
+/** The JSON Schema editors use, generated from the zod schema (never by hand). */
+export function journeyJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(Journey, { io: 'input', unrepresentable: 'any', target: 'draft-7' }) as Record<string, unknown>;
+}
