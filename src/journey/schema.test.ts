@@ -61,3 +61,9 @@ describe('Journey', () => {
     expect(JSON.stringify(parsed.error?.issues)).toContain(message);
   });
 });
+
+describe('request lines with captures', () => {
+  it('keeps {{ name }} with spaces inside the URL token', () => {
+    expect(parseRequestLine('GET /api/items/{{ id }}?x={{ other }}')).toEqual({ method: 'GET', url: '/api/items/{{ id }}?x={{ other }}' });
+  });
+});

@@ -78,7 +78,8 @@ const HeaderMap = z.record(z.string(), z.string());
 // HTTP steps
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-const REQUEST_LINE_RE = new RegExp(`^(?:(${METHODS.join('|')})\\s+)?(\\S+)$`);
+// The URL is one token, except that `{{ name }}` capture placeholders may hold spaces.
+const REQUEST_LINE_RE = new RegExp(`^(?:(${METHODS.join('|')})\\s+)?((?:\\{\\{[^{}]*\\}\\}|\\S)+)$`);
 
 /** `GET /path`, `POST https://host/path`, or just `/path` (GET). */
 export function parseRequestLine(line: string): { method: string; url: string } | undefined {
@@ -158,6 +159,7 @@ const commonStep = {
 export const HttpStep = z.strictObject({
   ...commonStep,
   request: RequestSpec,
+  headers: HeaderMap.optional().describe('Request headers, merged over those of `request` (handy with the "GET /path" form).'),
   expect: Expect.optional(),
   capture: z
     .record(CaptureName, HttpCapture)
@@ -372,7 +374,7 @@ export const Journey = z
       })
       .optional()
       .describe('Cron schedule for `pathproof serve`.'),
-    timeout: Duration.optional().describe('The whole journey, every attempt (default 30s).'),
+    timeout: Duration.optional().describe('Each attempt of the whole journey, all stages (default 30s).'),
     retries: z.number().int().min(0).max(5).optional().describe('Retries after a failure; a pass on retry is "flaky".'),
     insecure: z
       .boolean()

@@ -189,6 +189,8 @@ export interface AttemptResult {
   readonly error?: RunnerError;
   readonly runtime?: RuntimeTruth;
   readonly steps: readonly StepResult[];
+  /** Evidence of the whole attempt (a Playwright trace with --trace on-failure). */
+  readonly evidence?: readonly EvidenceFile[];
 }
 
 export type TransitionKind = 'recovered' | 'broke' | 'progressed' | 'regressed' | 'unchanged' | 'new';

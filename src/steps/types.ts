@@ -15,6 +15,7 @@ import type {
   RunnerError,
 } from '../result/types.js';
 import type { StepKind, StepOf } from '../journey/schema.js';
+import type { PageRecorder } from './browser/recorder.js';
 
 /** Replaces every secret value (and its URL-encoded and base64 forms) with `***`. */
 export interface Redactor {
@@ -44,6 +45,16 @@ export interface HttpDeps {
 export interface BrowserAttempt {
   readonly context: BrowserContext;
   readonly page: Page;
+  /** What the page did (failed requests, console and page errors), windowed per step by the drivers. */
+  readonly recorder: PageRecorder;
+  /** Drivers call this when a secret was typed or navigated to: the attempt's trace is then never kept. */
+  noteSecretUsed(): void;
+  /**
+   * Ends the attempt: with `trace: 'on-failure'` and `failed`, saves the Playwright trace
+   * through `evidence` (unless a secret was used), then closes the context. Idempotent.
+   */
+  finish(options: { failed: boolean; evidence: EvidenceSink }): Promise<EvidenceFile[]>;
+  /** Closes the context without keeping a trace. Idempotent. */
   close(): Promise<void>;
 }
 

@@ -1,0 +1,136 @@
+/** Command-line parsing: node's parseArgs, with errors that say what to type instead. */
+import { parseArgs } from 'node:util';
+
+export const USAGE = `Usage: pathproof <command> [options]
+
+Commands:
+  run [files|dirs]        run journeys (default: journeys/)
+  validate [files|dirs]   check journeys; every problem as file:line:col  field  message
+  schema                  print the JSON Schema of the journey language
+  demo                    start the bundled sample app and run the bundled journeys against it
+  help                    this text
+
+run options:
+  --tag <t>               only journeys with this tag (repeatable; any of them matches)
+  --env <name>            a named environment from pathproof.yaml (target, expected version, vars)
+  --expect-version <v>    the version that should be serving (also PATHPROOF_EXPECT_VERSION)
+  --after deploy|rollback record what triggered this run
+  --deploy-id <id>        record the deploy being verified (also PATHPROOF_DEPLOY_ID)
+  --concurrency <n>       journeys at once (default 4)
+  --retries <n>           retries for every journey (overrides the files)
+  --reporter <r>          console (default) or json (run.json on stdout, console on stderr)
+  --report-dir <dir>      report root (default reports/)
+  --out <dir>             this run's report directory, exactly
+  --config <file>         project file (default pathproof.yaml if present)
+  --trace off|on-failure  keep a Playwright trace of failed browser attempts (default off: traces
+                          record headers and bodies, which may hold secrets)
+  --quiet                 only print journeys that need attention
+
+demo options:
+  --scenario <name>       start the demo broken: missing-route, auth-broken, forbidden, server-error,
+                          wrong-version, wrong-text, missing-button, slow, unavailable (default healthy)
+  --list-scenarios        list the scenarios
+
+Exit codes: 0 passed (flaky included) · 1 a journey failed · 2 journeys or config invalid
+            3 could not verify (runner fault) · 4 interrupted (SIGINT/SIGTERM)
+`;
+
+const OPTIONS = {
+  tag: { type: 'string', multiple: true },
+  env: { type: 'string' },
+  'expect-version': { type: 'string' },
+  after: { type: 'string' },
+  'deploy-id': { type: 'string' },
+  concurrency: { type: 'string' },
+  retries: { type: 'string' },
+  reporter: { type: 'string', multiple: true },
+  'report-dir': { type: 'string' },
+  out: { type: 'string' },
+  config: { type: 'string' },
+  quiet: { type: 'boolean' },
+  trace: { type: 'string' },
+  scenario: { type: 'string' },
+  'list-scenarios': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+export interface ParsedArgs {
+  readonly command: string;
+  readonly paths: string[];
+  readonly tags: string[];
+  readonly env?: string;
+  readonly expectVersion?: string;
+  readonly after?: 'deploy' | 'rollback';
+  readonly deployId?: string;
+  readonly concurrency?: number;
+  readonly retries?: number;
+  readonly reporters: string[];
+  readonly reportDir?: string;
+  readonly out?: string;
+  readonly config?: string;
+  readonly quiet: boolean;
+  readonly trace: 'off' | 'on-failure';
+  readonly scenario?: string;
+  readonly listScenarios: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+export type ArgsResult = { ok: true; args: ParsedArgs } | { ok: false; message: string };
+
+function positiveInt(name: string, value: string | undefined, min: number): number | undefined | Error {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) return new Error(`--${name} expects a whole number >= ${min}, got "${value}"`);
+  return n;
+}
+
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ArgsResult {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+  const { values, positionals } = parsed;
+  const [command = 'help', ...paths] = positionals;
+  const concurrency = positiveInt('concurrency', values.concurrency, 1);
+  if (concurrency instanceof Error) return { ok: false, message: concurrency.message };
+  const retries = positiveInt('retries', values.retries, 0);
+  if (retries instanceof Error) return { ok: false, message: retries.message };
+  const after = values.after;
+  if (after !== undefined && after !== 'deploy' && after !== 'rollback') {
+    return { ok: false, message: `--after expects deploy or rollback, got "${after}"` };
+  }
+  const trace = values.trace ?? 'off';
+  if (trace !== 'off' && trace !== 'on-failure') return { ok: false, message: `--trace expects off or on-failure, got "${trace}"` };
+  const reporters = values.reporter ?? ['console'];
+  for (const reporter of reporters) {
+    if (!['console', 'json'].includes(reporter)) return { ok: false, message: `unknown reporter "${reporter}" (console, json)` };
+  }
+  return {
+    ok: true,
+    args: {
+      command,
+      paths,
+      tags: values.tag ?? [],
+      env: values.env,
+      expectVersion: values['expect-version'] ?? (env.PATHPROOF_EXPECT_VERSION || undefined),
+      after,
+      deployId: values['deploy-id'] ?? (env.PATHPROOF_DEPLOY_ID || undefined),
+      concurrency,
+      retries,
+      reporters,
+      reportDir: values['report-dir'],
+      out: values.out,
+      config: values.config,
+      quiet: values.quiet ?? false,
+      trace,
+      scenario: values.scenario,
+      listScenarios: values['list-scenarios'] ?? false,
+      help: values.help ?? false,
+      version: values.version ?? false,
+    },
+  };
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/** The `pathproof` command: parse, dispatch, exit with the code a hook can act on. */
+import { readFileSync } from 'node:fs';
+import { EXIT } from '../result/types.js';
+import { journeyJsonSchema } from '../journey/schema.js';
+import { USAGE, parseCli } from './args.js';
+import type { CliIo } from './io.js';
+import { processIo } from './io.js';
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseCli(argv, io.env);
+  if (!parsed.ok) {
+    io.stderr(`pathproof: ${parsed.message}\n\n${USAGE}`);
+    return EXIT.invalid;
+  }
+  const { args } = parsed;
+  if (args.version) {
+    io.stdout(`pathproof ${packageVersion()}\n`);
+    return EXIT.passed;
+  }
+  if (args.help || args.command === 'help') {
+    io.stdout(USAGE);
+    return EXIT.passed;
+  }
+  switch (args.command) {
+    case 'run': {
+      const { runCommand } = await import('./run-command.js');
+      return runCommand({ args, io });
+    }
+    case 'validate': {
+      const { validateCommand } = await import('./validate-command.js');
+      return validateCommand(args, io);
+    }
+    case 'schema':
+      io.stdout(`${JSON.stringify(journeyJsonSchema(), null, 2)}\n`);
+      return EXIT.passed;
+    case 'demo': {
+      const { demoCommand } = await import('./demo-command.js');
+      return demoCommand(args, io);
+    }
+    default:
+      io.stderr(`pathproof: unknown command "${args.command}"\n\n${USAGE}`);
+      return EXIT.invalid;
+  }
+}
+
+const io = processIo();
+main(process.argv.slice(2), io).then(
+  (code) => exit(code),
+  (error: unknown) => {
+    // Anything that escapes is our bug: never let it read as the target failing.
+    const detail = error instanceof Error ? (io.env.PATHPROOF_DEBUG ? (error.stack ?? error.message) : error.message) : String(error);
+    io.stderr(`pathproof: internal error: ${detail}\n(this is a pathproof bug, not a verdict on the target; PATHPROOF_DEBUG=1 shows the stack)\n`);
+    exit(EXIT.error);
+  },
+);
+
+/** Exit with `code` once output is flushed; a stray handle must never keep a hook waiting. */
+function exit(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 2_000).unref();
+}

@@ -1,0 +1,206 @@
+/**
+ * `pathproof run`: the composition root. The dispatcher, the browser, the clock and the
+ * redactor are built here, once, and handed down in one context object.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import { createHttpDeps } from '../steps/http/dispatcher.js';
+import { STEP_DRIVERS } from '../steps/registry.js';
+import type { BrowserSupport } from '../steps/types.js';
+import { systemClock } from '../result/clock.js';
+import type { Clock } from '../result/clock.js';
+import { EXIT } from '../result/types.js';
+import type { JourneyResult, Trigger } from '../result/types.js';
+import { DEFAULTS } from '../journey/schema.js';
+import { loadProject, resolveEnvironment } from '../journey/project.js';
+import { loadJourneys } from '../journey/discover.js';
+import type { LoadedJourney } from '../journey/load.js';
+import { formatDiagnostic } from '../journey/diagnostics.js';
+import type { Diagnostic } from '../journey/diagnostics.js';
+import { createRedactor } from '../journey/secrets.js';
+import { runJourneys } from '../runner/run.js';
+import { exitCodeFor } from '../runner/outcome.js';
+import { makeRunId, summarizeRun } from '../runner/summary.js';
+import { consoleReporter } from '../report/console.js';
+import { jsonReporter } from '../report/json.js';
+import { evidenceSink } from '../report/evidence.js';
+import { multiplex } from '../report/reporter.js';
+import type { Reporter } from '../report/reporter.js';
+import type { ParsedArgs } from './args.js';
+import type { CliIo } from './io.js';
+
+/** After SIGTERM, running journeys get this long to finish before they are cut. */
+const GRACE_MS = 5_000;
+
+export interface RunCommandOptions {
+  readonly args: ParsedArgs;
+  readonly io: CliIo;
+  /** Extra ${VAR} values (the demo sets BASE_URL and its secrets this way, never in process.env). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
+  /** Journey paths to use when none are given on the command line. */
+  readonly defaultPaths?: readonly string[];
+  readonly clock?: Clock;
+}
+
+export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
+  for (const diagnostic of diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors > 0) io.stderr(`\n${errors} ${errors === 1 ? 'problem' : 'problems'}: nothing was run.\n`);
+}
+
+export function selectJourneys(journeys: readonly LoadedJourney[], tags: readonly string[]): LoadedJourney[] {
+  if (tags.length === 0) return [...journeys];
+  return journeys.filter((j) => j.journey.tags.some((tag) => tags.includes(tag)));
+}
+
+export async function runCommand(options: RunCommandOptions): Promise<number> {
+  const { args, io } = options;
+  const clock = options.clock ?? systemClock();
+
+  const project = await loadProject(io.cwd, { file: args.config });
+  if (!project.ok) {
+    printDiagnostics(io, project.diagnostics);
+    return EXIT.invalid;
+  }
+  // --expect-version also feeds ${EXPECTED_VERSION}, so a journey that reads it needs no other setting.
+  const expectEnv = args.expectVersion ? { EXPECTED_VERSION: args.expectVersion } : {};
+  const environment = resolveEnvironment(project.config, args.env, { ...io.env, ...options.extraEnv, ...expectEnv });
+  if (!environment.ok) {
+    io.stderr(`pathproof: ${environment.message}\n`);
+    return EXIT.invalid;
+  }
+
+  const paths = args.paths.length > 0 ? args.paths : (options.defaultPaths ?? [project.config.journeys ?? DEFAULTS.journeysDir]);
+  const loaded = await loadJourneys(paths, { cwd: io.cwd, env: environment.env });
+  if (loaded.diagnostics.some((d) => d.severity === 'error')) {
+    printDiagnostics(io, loaded.diagnostics);
+    return EXIT.invalid;
+  }
+  const selected = selectJourneys(loaded.journeys, args.tags).map((j) =>
+    j.journey.target || !environment.target ? j : { ...j, journey: { ...j.journey, target: environment.target } },
+  );
+  if (selected.length === 0) {
+    const why = args.tags.length > 0 ? ` with tag ${args.tags.join(' or ')}` : '';
+    io.stderr(`pathproof: no journeys${why} in ${paths.join(', ')}\n`);
+    return EXIT.invalid;
+  }
+
+  const defaults = project.config.defaults ?? {};
+  const concurrency = args.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency;
+  const redactor = createRedactor(selected.flatMap((j) => j.secrets));
+  const startedAtDate = clock.wallNow();
+  const startedAt = startedAtDate.toISOString();
+  const start = clock.now();
+  const runId = makeRunId(startedAtDate);
+  const reportRoot = resolve(io.cwd, args.reportDir ?? project.config.reportDir ?? DEFAULTS.reportDir);
+  const runDir = args.out ? (isAbsolute(args.out) ? args.out : resolve(io.cwd, args.out)) : join(reportRoot, runId);
+  const expectVersion = args.expectVersion ?? environment.expectVersion;
+  const trigger: Trigger = {
+    source: 'cli',
+    ...(args.after ? { after: args.after } : {}),
+    ...(args.deployId ? { deployId: args.deployId } : {}),
+    ...(expectVersion ? { expectVersion } : {}),
+    ...(args.env ? { env: args.env } : {}),
+  };
+
+  const jsonOnStdout = args.reporters.includes('json');
+  const human = jsonOnStdout ? io.stderr : io.stdout;
+  const reporters: (Reporter & { essential?: boolean })[] = [
+    consoleReporter({ write: human, color: io.color && !jsonOnStdout, verbose: !args.quiet }),
+    jsonReporter(jsonOnStdout ? { stdout: io.stdout } : {}),
+  ];
+  const mux = multiplex(reporters, (value) => redactor.redactDeep(value));
+
+  // Built once for the run; Playwright is imported only if a selected journey needs it.
+  const http = createHttpDeps({ clock, maxBodyBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects });
+  let browser: BrowserSupport | undefined;
+  if (selected.some((j) => j.hasBrowserSteps)) {
+    const { createBrowserSupport } = await import('../steps/browser/session.js');
+    browser = createBrowserSupport({ env: io.env, clock, trace: args.trace });
+  }
+
+  let stopping = false;
+  let interrupted = false;
+  const hardStop = new AbortController();
+  let graceTimer: NodeJS.Timeout | undefined;
+  const unregister = io.onInterrupt((signal) => {
+    interrupted = true;
+    if (stopping) {
+      hardStop.abort(new Error(`second ${signal}`));
+      return;
+    }
+    stopping = true;
+    human(`\n${signal}: no new journeys; running ones get ${GRACE_MS / 1000}s to finish\n`);
+    graceTimer = setTimeout(() => hardStop.abort(new Error(signal)), GRACE_MS);
+    graceTimer.unref();
+  });
+
+  const finished: JourneyResult[] = [];
+  const snapshot = (status: 'running' | 'complete' | 'interrupted', extra: { exitCode?: number; finishedAt?: string } = {}) =>
+    summarizeRun({
+      runId,
+      trigger,
+      startedAt,
+      durationMs: clock.now() - start,
+      status,
+      journeys: finished,
+      ...extra,
+      warnings: mux.failures.map((f) => `${f.reporter} reporter failed (${f.hook}): ${f.message}`),
+    });
+
+  let results: JourneyResult[];
+  try {
+    await mux.onRunStart({
+      runId,
+      startedAt,
+      trigger,
+      runDir,
+      concurrency,
+      journeys: selected.map((j) => ({ name: j.journey.name, file: j.file })),
+    });
+    results = await runJourneys(
+      selected,
+      {
+        clock,
+        http,
+        browser,
+        drivers: STEP_DRIVERS,
+        redactor,
+        evidence: (journey, attempt) => evidenceSink(runDir, journey, attempt, redactor),
+        defaults: {
+          journeyTimeoutMs: defaults.timeout ?? DEFAULTS.journeyTimeoutMs,
+          stepTimeoutMs: defaults.stepTimeout ?? DEFAULTS.stepTimeoutMs,
+          retries: args.retries ?? defaults.retries ?? DEFAULTS.retries,
+        },
+        expectVersion,
+        signal: hardStop.signal,
+        stopping: () => stopping,
+      },
+      { concurrency },
+      {
+        onJourneyEnd: async (result) => {
+          finished.push(result);
+          await mux.onJourneyEnd(result, snapshot('running'));
+        },
+      },
+    );
+  } finally {
+    clearTimeout(graceTimer);
+    unregister();
+    await Promise.allSettled([http.close(), browser?.close()]);
+  }
+
+  // Order results as selected (they finished in any order); add the never-started ones.
+  finished.splice(0, finished.length, ...results);
+  const provisional = snapshot(interrupted ? 'interrupted' : 'complete');
+  const reportFailed = mux.failures.some((f) => f.essential);
+  let exitCode = exitCodeFor(provisional.outcome, { interrupted, reportFailed });
+  await mux.onRunEnd(snapshot(interrupted ? 'interrupted' : 'complete', { exitCode, finishedAt: clock.wallNow().toISOString() }));
+  // The final write can fail too (disk full at the very end).
+  if (!interrupted && mux.failures.some((f) => f.essential)) exitCode = exitCodeFor(provisional.outcome, { reportFailed: true });
+
+  for (const failure of mux.failures) {
+    io.stderr(`pathproof: ${failure.reporter} report could not be written: ${failure.message}\n`);
+  }
+  if (!mux.failures.some((f) => f.reporter === 'json')) human(`report: ${join(runDir, 'run.json')}\n`);
+  return exitCode;
+}

@@ -1,0 +1,84 @@
+/**
+ * The optional project file (`pathproof.yaml`): defaults, named environments, report
+ * directory. Same diagnostics as journeys; no file means every default.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ProjectConfig } from './schema.js';
+import type { Diagnostic } from './diagnostics.js';
+import { didYouMean, sortDiagnostics } from './diagnostics.js';
+import type { Env } from './interpolate.js';
+import { parseYamlSource, schemaProblems, withoutConsequences } from './load.js';
+
+/** Looked for in the working directory, in this order, when no file is named. */
+export const PROJECT_FILES = ['pathproof.yaml', 'pathproof.yml'] as const;
+
+export type ProjectResult =
+  | { ok: true; config: ProjectConfig; file?: string }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Reads the project file: `options.file` (relative to `cwd`) or the first of PROJECT_FILES
+ * that exists. With `options.env`, `${VAR}` in it is interpolated; without, values stay
+ * as written (the environments' vars are themselves the source of `${VAR}` values).
+ */
+export async function loadProject(cwd: string, options: { file?: string; env?: Env } = {}): Promise<ProjectResult> {
+  const candidates = options.file !== undefined ? [options.file] : [...PROJECT_FILES];
+  for (const candidate of candidates) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(path.resolve(cwd, candidate));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ENOENT' && options.file === undefined) continue;
+      const message = code === 'ENOENT' ? 'project file not found' : `cannot read the project file (${code ?? String(error)})`;
+      return { ok: false, diagnostics: [{ file: candidate, line: 0, column: 0, path: '', message, severity: 'error' }] };
+    }
+    return parseProjectText(bytes, candidate, options.env);
+  }
+  return { ok: true, config: {} };
+}
+
+/** Validates project file text; exported for tests and for `pathproof validate`. */
+export function parseProjectText(text: string | Uint8Array, file: string, env?: Env): ProjectResult {
+  const what = 'a pathproof project file (a mapping with defaults, environments, reportDir, …)';
+  const parsed = parseYamlSource(text, file, env ? { env, what } : { what });
+  if (!parsed.ok) return { ok: false, diagnostics: sortDiagnostics(parsed.diagnostics) };
+  const { value, locate, interpolationErrors, warnings } = parsed.parsed;
+  const validated = schemaProblems(ProjectConfig, value);
+  const problems = validated.ok ? [] : locate(validated.problems);
+  const diagnostics = [...interpolationErrors, ...withoutConsequences(problems, interpolationErrors)];
+  if (diagnostics.length > 0 || !validated.ok) return { ok: false, diagnostics: sortDiagnostics([...diagnostics, ...warnings]) };
+  return { ok: true, config: validated.data as ProjectConfig, file };
+}
+
+export type EnvironmentResult =
+  | { ok: true; env: Record<string, string | undefined>; target?: string; expectVersion?: string }
+  | { ok: false; message: string };
+
+/**
+ * The variables journeys are interpolated with. Without a name: the process env as is.
+ * With one: its `vars` over the process env, and its `target` as `BASE_URL`.
+ */
+export function resolveEnvironment(config: ProjectConfig, name: string | undefined, processEnv: Env): EnvironmentResult {
+  if (name === undefined) return { ok: true, env: { ...processEnv } };
+  const environments = config.environments ?? {};
+  const known = Object.keys(environments);
+  const environment = Object.hasOwn(environments, name) ? environments[name] : undefined;
+  if (!environment) {
+    if (known.length === 0) {
+      return { ok: false, message: `unknown environment "${name}": the project file defines no environments` };
+    }
+    const suggestion = didYouMean(name, known);
+    const hint = suggestion ? ` did you mean "${suggestion}"?` : '';
+    return { ok: false, message: `unknown environment "${name}":${hint} known environments: ${known.sort().join(', ')}` };
+  }
+  const env: Record<string, string | undefined> = { ...processEnv, ...environment.vars };
+  if (environment.target !== undefined) env.BASE_URL = environment.target;
+  return {
+    ok: true,
+    env,
+    ...(environment.target !== undefined ? { target: environment.target } : {}),
+    ...(environment.expectVersion !== undefined ? { expectVersion: environment.expectVersion } : {}),
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The console reporter: one line per journey as it finishes, then each failure with its
+ * stage ladder, layer, hint and failing assertion, then one summary line.
+ */
+import type { AttemptResult, JourneyResult, Outcome, Phase, RunResult, StepResult } from '../result/types.js';
+import { STAGES } from '../result/types.js';
+import type { Reporter } from './reporter.js';
+
+export interface ConsoleOptions {
+  readonly write: (text: string) => void;
+  readonly color: boolean;
+  /** Show passing journeys too (default true). */
+  readonly verbose?: boolean;
+}
+
+const SYMBOL: Record<Outcome, string> = { passed: '✓', flaky: '~', failed: '✗', error: '!', skipped: '-' };
+
+type Paint = (text: string) => string;
+function painter(enabled: boolean, code: string): Paint {
+  return enabled ? (text) => `\u001b[${code}m${text}\u001b[0m` : (text) => text;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+/** entry ✓ → open ✓ → action ✗ → result –: how far the user got, without reading. */
+export function stageLadder(attempt: AttemptResult | undefined): string {
+  if (!attempt) return '';
+  const phases: Phase[] = [...STAGES];
+  const status = (phase: Phase): string => {
+    const steps = attempt.steps.filter((s) => s.phase === phase);
+    if (steps.length === 0) return '·';
+    if (steps.some((s) => s.status === 'failed')) return '✗';
+    if (steps.some((s) => s.status === 'error')) return '!';
+    if (steps.every((s) => s.status === 'skipped')) return '–';
+    return '✓';
+  };
+  const runtimeSteps = attempt.steps.filter((s) => s.phase === 'runtime');
+  const parts = phases.map((p) => `${p} ${status(p)}`);
+  if (runtimeSteps.length > 0) parts.unshift(`runtime ${status('runtime')}`);
+  return parts.join(' → ');
+}
+
+function failedStep(attempt: AttemptResult | undefined): StepResult | undefined {
+  return attempt?.steps.find((s) => s.status === 'failed' || s.status === 'error');
+}
+
+export function consoleReporter(options: ConsoleOptions): Reporter {
+  const { write } = options;
+  const bold = painter(options.color, '1');
+  const dim = painter(options.color, '2');
+  const red = painter(options.color, '31');
+  const green = painter(options.color, '32');
+  const yellow = painter(options.color, '33');
+  const magenta = painter(options.color, '35');
+  const colorOf: Record<Outcome, Paint> = { passed: green, flaky: yellow, failed: red, error: magenta, skipped: dim };
+  let nameWidth = 20;
+
+  const line = (result: JourneyResult): string => {
+    const paint = colorOf[result.outcome];
+    const head = `  ${paint(SYMBOL[result.outcome])} ${result.name.padEnd(nameWidth)} ${paint(result.outcome.padEnd(7))}`;
+    const duration = dim(formatDuration(result.durationMs).padStart(6));
+    switch (result.outcome) {
+      case 'passed':
+        return `${head} ${duration}`;
+      case 'flaky':
+        return `${head} ${duration}  ${dim(`passed on attempt ${result.attempts.length}`)}`;
+      case 'failed':
+        return `${head} ${duration}  ${result.stage ?? '?'} · ${bold(result.layer ?? '?')}  ${transitionText(result)}`.trimEnd();
+      case 'error':
+        return `${head} ${duration}  ${result.error?.code ?? ''} ${dim('could not verify')}`;
+      case 'skipped':
+        return `${head} ${duration}  ${dim(result.reason ?? '')}`;
+    }
+  };
+
+  const transitionText = (result: JourneyResult): string => {
+    const t = result.transition;
+    if (!t || t.kind === 'new' || t.kind === 'unchanged') return '';
+    return dim(`${t.from ?? '?'} → ${t.to ?? '?'} ${t.kind}`);
+  };
+
+  const details = (result: JourneyResult): string[] => {
+    const attempt = result.outcome === 'flaky' ? result.attempts.find((a) => a.outcome !== 'passed') : result.attempts.at(-1);
+    const step = failedStep(attempt);
+    const out: string[] = [];
+    out.push(`  ${bold(result.name)} ${dim(`(${result.file})`)}  ${colorOf[result.outcome](result.outcome)}`);
+    out.push(`    ${dim('path  ')}  ${stageLadder(attempt)}`);
+    if (result.layer) out.push(`    ${dim('layer ')}  ${bold(result.layer)}${step?.status === 'failed' && step.failure.reason ? dim(`  (${step.failure.reason})`) : ''}`);
+    if (step) out.push(`    ${dim('step  ')}  ${step.phase} #${step.index + 1}: ${step.name}`);
+    const failedAssertions = step?.assertions?.filter((a) => !a.passed) ?? [];
+    for (const assertion of failedAssertions.slice(0, 3)) out.push(`    ${dim('failed')}  ${red(assertion.expression)}`);
+    if (failedAssertions.length === 0 && result.message) out.push(`    ${dim('failed')}  ${red(result.message)}`);
+    if (result.hint && result.hint !== result.message) out.push(`    ${dim('hint  ')}  ${result.hint}`);
+    const runtime = result.runtime;
+    const served: string[] = [];
+    if (runtime?.version?.served) served.push(`version ${runtime.version.served}${runtime.version.expected ? ` (expected ${runtime.version.expected})` : ''}`);
+    if (runtime?.environment?.served) served.push(`env ${runtime.environment.served}`);
+    if (runtime?.servedBy) served.push(runtime.servedBy);
+    if (runtime?.remoteAddress) served.push(runtime.remoteAddress);
+    if (served.length > 0) out.push(`    ${dim('served')}  ${served.join(' · ')}`);
+    if (result.transition && result.transition.kind !== 'new') {
+      out.push(`    ${dim('since ')}  ${result.transition.from ?? '?'} → ${result.transition.to ?? '?'}  ${result.transition.kind}`);
+    }
+    for (const evidence of step?.evidence ?? []) out.push(`    ${dim('file  ')}  ${evidence.path}`);
+    if (result.attempts.length > 1) {
+      out.push(`    ${dim('tries ')}  ${result.attempts.map((a) => `${a.outcome}${a.failure ? ` (${a.failure.layer})` : ''}`).join(', ')}`);
+    }
+    return out;
+  };
+
+  return {
+    name: 'console',
+    onRunStart(start) {
+      nameWidth = Math.min(40, Math.max(12, ...start.journeys.map((j) => j.name.length)));
+      const after = start.trigger.after ? ` after ${start.trigger.after}` : '';
+      const plural = start.journeys.length === 1 ? 'journey' : 'journeys';
+      write(`${bold('pathproof')} run ${start.runId}${after} · ${start.journeys.length} ${plural} · concurrency ${start.concurrency}\n`);
+    },
+    onJourneyEnd(result) {
+      if (options.verbose === false && (result.outcome === 'passed' || result.outcome === 'skipped')) return;
+      write(`${line(result)}\n`);
+    },
+    onRunEnd(run: RunResult) {
+      const problems = run.journeys.filter((j) => j.outcome === 'failed' || j.outcome === 'error' || j.outcome === 'flaky');
+      if (problems.length > 0) {
+        write(`\n${bold('Needs attention')}\n`);
+        for (const result of problems) write(`${details(result).join('\n')}\n\n`);
+      } else {
+        write('\n');
+      }
+      const c = run.counts;
+      const parts = [
+        green(`${c.passed} passed`),
+        (c.flaky ? yellow : dim)(`${c.flaky} flaky`),
+        (c.failed ? red : dim)(`${c.failed} failed`),
+        (c.error ? magenta : dim)(`${c.error} error`),
+        dim(`${c.skipped} skipped`),
+      ];
+      write(`${parts.join(', ')} ${dim(`· ${formatDuration(run.durationMs)}`)}\n`);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Reporters are optional hooks behind one multiplexer that redacts every payload once
+ * and isolates failures: a broken reporter is recorded, never allowed to stop the run,
+ * and never decides the exit code (the CLI does, from the run summary).
+ */
+import type { JourneyResult, RunResult, Trigger } from '../result/types.js';
+
+export interface RunStart {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly trigger: Trigger;
+  /** Absolute path of this run's report directory. */
+  readonly runDir: string;
+  readonly journeys: readonly { readonly name: string; readonly file: string }[];
+  readonly concurrency: number;
+}
+
+export interface Reporter {
+  readonly name: string;
+  onRunStart?(start: RunStart): void | Promise<void>;
+  /** A journey finished; `snapshot` is the run so far (status `running`). */
+  onJourneyEnd?(result: JourneyResult, snapshot: RunResult): void | Promise<void>;
+  onRunEnd?(run: RunResult): void | Promise<void>;
+}
+
+export interface ReporterFailure {
+  readonly reporter: string;
+  readonly hook: string;
+  readonly message: string;
+  /** True for reporters whose output is the record of the run (run.json): losing it is a runner fault. */
+  readonly essential: boolean;
+}
+
+export interface Multiplexer {
+  onRunStart(start: RunStart): Promise<void>;
+  onJourneyEnd(result: JourneyResult, snapshot: RunResult): Promise<void>;
+  onRunEnd(run: RunResult): Promise<void>;
+  readonly failures: readonly ReporterFailure[];
+}
+
+export function multiplex(
+  reporters: readonly (Reporter & { essential?: boolean })[],
+  redact: <T>(value: T) => T,
+): Multiplexer {
+  const failures: ReporterFailure[] = [];
+  const broken = new Set<string>();
+  async function each(hook: 'onRunStart' | 'onJourneyEnd' | 'onRunEnd', call: (r: Reporter) => unknown): Promise<void> {
+    for (const reporter of reporters) {
+      if (!reporter[hook] || broken.has(reporter.name)) continue;
+      try {
+        await call(reporter);
+      } catch (error) {
+        // One report per reporter is enough: a full disk fails every later write too.
+        broken.add(reporter.name);
+        failures.push({
+          reporter: reporter.name,
+          hook,
+          message: redact(error instanceof Error ? error.message : String(error)),
+          essential: reporter.essential ?? false,
+        });
+      }
+    }
+  }
+  return {
+    failures,
+    onRunStart: (start) => each('onRunStart', (r) => r.onRunStart?.(redact(start))),
+    onJourneyEnd: (result, snapshot) => {
+      const safeResult = redact(result);
+      const safeSnapshot = redact(snapshot);
+      return each('onJourneyEnd', (r) => r.onJourneyEnd?.(safeResult, safeSnapshot));
+    },
+    onRunEnd: (run) => {
+      const safe = redact(run);
+      return each('onRunEnd', (r) => r.onRunEnd?.(safe));
+    },
+  };
+}

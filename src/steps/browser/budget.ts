@@ -1,0 +1,23 @@
+/**
+ * Time for one browser step. The runner's deadline already folds in the step timeout
+ * and the journey timeout; the step's own `timeout:` is applied again so a driver called
+ * directly (tests, future callers) is bounded the same way.
+ *
+ * Hazard: Playwright reads `timeout: 0` as "no timeout", so a spent budget is 1ms, never 0.
+ */
+import { remaining } from '../../result/clock.js';
+import { DEFAULTS } from '../../journey/schema.js';
+import type { StepContext } from '../types.js';
+
+export function stepBudgetMs(stepTimeoutMs: number | undefined, ctx: Pick<StepContext, 'clock' | 'deadline'>): number {
+  const left = remaining(ctx.clock, ctx.deadline);
+  return Math.max(1, Math.floor(Math.min(stepTimeoutMs ?? DEFAULTS.stepTimeoutMs, left)));
+}
+
+/** `750ms`, `5s`, `2.5s`: how long a step waited, for messages. */
+export function formatMs(ms: number): string {
+  // A budget computed a moment after its deadline was set is 999ms, not the 1s the user wrote.
+  const rounded = ms >= 10 ? Math.round(ms / 10) * 10 : Math.round(ms);
+  if (rounded < 1000) return `${rounded}ms`;
+  return `${Math.round(rounded / 100) / 10}s`;
+}

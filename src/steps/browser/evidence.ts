@@ -1,0 +1,152 @@
+/**
+ * Evidence of a browser step: the observation (what the page did), masked screenshots,
+ * and the failed outcome built from both and classified.
+ *
+ * Time: evidence is gathered after the step's own budget is spent, and the runner calls
+ * a step hung 2s past its deadline, so all of it fits in EVIDENCE_BUDGET_MS and each
+ * piece is best effort (a missing screenshot never hides the failure).
+ */
+import type { Page, Locator as PwLocator } from 'playwright';
+import { classifyBrowser } from '../../classify/browser.js';
+import type { BrowserSymptom } from '../../classify/browser.js';
+import type { AssertionResult, BrowserObservation, EvidenceFile } from '../../result/types.js';
+import type { BrowserAttempt, Redactor, StepContext, StepOutcome } from '../types.js';
+import { collectCandidates } from './candidates.js';
+import { describeTarget } from './locator.js';
+import type { Target } from './locator.js';
+
+export type Symptom = BrowserSymptom;
+
+export const EVIDENCE_BUDGET_MS = 1_500;
+const CANDIDATES_BUDGET_MS = 500;
+
+/** Resolves to undefined when `work` does not settle in time (or rejects). */
+export async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(1, ms));
+  });
+  try {
+    return await Promise.race([work.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * What to paint over: every password input, and every input or textarea whose current
+ * value holds a secret (a token typed into a plain text field).
+ */
+export async function secretMasks(page: Page, redactor: Redactor): Promise<PwLocator[]> {
+  const fields = page.locator('input, textarea');
+  const masks = [page.locator('input[type="password" i]')];
+  const values = await fields
+    .evaluateAll((elements) => elements.map((element) => (element as HTMLInputElement).value ?? ''))
+    .catch(() => [] as string[]);
+  values.forEach((value, index) => {
+    if (value.length > 0 && redactor.holdsSecret(value)) masks.push(fields.nth(index));
+  });
+  return masks;
+}
+
+export async function maskedScreenshot(
+  page: Page,
+  redactor: Redactor,
+  options: { timeoutMs: number; fullPage?: boolean },
+): Promise<Buffer> {
+  const mask = await secretMasks(page, redactor);
+  return page.screenshot({
+    mask,
+    fullPage: options.fullPage ?? false,
+    timeout: Math.max(1, options.timeoutMs),
+    animations: 'disabled',
+    caret: 'hide',
+  });
+}
+
+export function evidenceName(ctx: Pick<StepContext, 'journey' | 'attempt' | 'phase' | 'index'>, suffix: string): string {
+  return `${ctx.journey}-a${ctx.attempt}-${ctx.phase}-${ctx.index}-${suffix}`;
+}
+
+export interface FailureInput {
+  readonly symptom: Symptom;
+  /** Short, user-facing; redacted here. */
+  readonly message: string;
+  readonly assertions?: readonly AssertionResult[];
+  /** The locator that did not match (candidates are collected for it unless given). */
+  readonly target?: Target;
+  readonly candidates?: readonly string[];
+  readonly matchCount?: number;
+  readonly navigationError?: string;
+}
+
+export interface FailureScope {
+  readonly ctx: StepContext;
+  readonly attempt: BrowserAttempt;
+  /** The action key: goto, click… */
+  readonly kind: string;
+  /** Readable step label: `click role=button[name="Submit"]`. */
+  readonly label: string;
+}
+
+const WANTS_CANDIDATES: ReadonlySet<Symptom> = new Set(['locator-missing', 'assertion-failed']);
+
+export async function observe(scope: FailureScope, input: FailureInput, budgetEnd: number): Promise<BrowserObservation> {
+  const { page, recorder } = scope.attempt;
+  const { clock } = scope.ctx;
+  const seen = recorder.snapshot();
+  const candidates =
+    input.candidates ??
+    (input.target && WANTS_CANDIDATES.has(input.symptom)
+      ? await within(collectCandidates(page, input.target, CANDIDATES_BUDGET_MS), CANDIDATES_BUDGET_MS)
+      : undefined);
+  const title = await within(page.title(), Math.min(300, budgetEnd - clock.now()));
+  const observation: BrowserObservation = {
+    kind: 'browser',
+    url: page.url(),
+    ...(title ? { title } : {}),
+    ...(seen.document?.status !== undefined ? { documentStatus: seen.document.status } : {}),
+    ...(seen.document?.headers ? { documentHeaders: seen.document.headers } : {}),
+    failedRequests: seen.failedRequests,
+    consoleErrors: seen.consoleErrors,
+    pageErrors: seen.pageErrors,
+    ...(input.target ? { locator: describeTarget(input.target) } : {}),
+    ...(candidates && candidates.length > 0 ? { candidates } : {}),
+    ...(input.matchCount !== undefined ? { matchCount: input.matchCount } : {}),
+    ...(input.navigationError ? { navigationError: input.navigationError } : {}),
+  };
+  return scope.ctx.redactor.redactDeep(observation);
+}
+
+/** The failed outcome: observation, layer from the classifier, and a masked screenshot. */
+export async function failStep(scope: FailureScope, input: FailureInput): Promise<StepOutcome> {
+  const { ctx, attempt } = scope;
+  const budgetEnd = ctx.clock.now() + EVIDENCE_BUDGET_MS;
+  const message = ctx.redactor.redact(input.message);
+  const assertions = input.assertions ? ctx.redactor.redactDeep(input.assertions) : undefined;
+  const observation = await observe(scope, input, budgetEnd);
+  const failure = classifyBrowser({
+    step: ctx.redactor.redact(scope.label),
+    kind: scope.kind,
+    observation,
+    symptom: input.symptom,
+    failed: (assertions ?? []).filter((a) => !a.passed),
+    message,
+  });
+  const evidence: EvidenceFile[] = [];
+  const left = budgetEnd - ctx.clock.now();
+  const shot = left > 50 ? await within(maskedScreenshot(attempt.page, ctx.redactor, { timeoutMs: left - 50 }), left) : undefined;
+  if (shot) {
+    const file = await ctx.evidence
+      .write(evidenceName(ctx, 'failure.png'), shot, 'screenshot', `page when "${ctx.redactor.redact(scope.label)}" failed`)
+      .catch(() => undefined);
+    if (file) evidence.push(file);
+  }
+  return {
+    status: 'failed',
+    failure,
+    observation,
+    ...(assertions ? { assertions } : {}),
+    ...(evidence.length > 0 ? { evidence } : {}),
+  };
+}

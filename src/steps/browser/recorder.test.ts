@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { keepHeader, pickHeaders } from './recorder.js';
+
+describe('response headers kept as evidence', () => {
+  it.each([
+    ['server', true],
+    ['Via', true],
+    ['content-type', true],
+    ['x-request-id', true],
+    ['X-Served-By', true],
+    ['set-cookie', false],
+    ['authorization', false],
+    ['www-authenticate', false],
+    ['cookie', false],
+  ])('%s → %s', (name, kept) => {
+    expect(keepHeader(name)).toBe(kept);
+  });
+
+  it('lower-cases names and drops the rest', () => {
+    expect(pickHeaders({ Server: 'nginx', 'set-cookie': 'sid=1', 'X-Cache': 'MISS' })).toEqual({ server: 'nginx', 'x-cache': 'MISS' });
+  });
+});

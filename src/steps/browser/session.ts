@@ -1,0 +1,181 @@
+/**
+ * One browser per run, launched lazily on the first browser step, a fresh context per
+ * journey attempt. Playwright itself is imported only then (`await import`), so runs
+ * with HTTP steps only never load it.
+ *
+ * Hazards handled here:
+ * - concurrent journeys asking at once share one launch promise (no duplicate browsers);
+ * - a crashed / disconnected browser is relaunched before the next context is created;
+ * - a failed launch is not cached: the next attempt tries again (discovery is cheap).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as PlaywrightModule from 'playwright';
+import type { Browser, BrowserContext } from 'playwright';
+import type { Clock } from '../../result/clock.js';
+import type { EvidenceFile } from '../../result/types.js';
+import type { BrowserAttempt, BrowserSupport, EvidenceSink } from '../types.js';
+import { RunnerFault } from '../types.js';
+import { discoverBrowser } from './discover.js';
+import { recordPage } from './recorder.js';
+
+type Playwright = typeof PlaywrightModule;
+
+export interface BrowserSupportOptions {
+  /** Reads PATHPROOF_BROWSER_WS, PATHPROOF_CHROMIUM and PATH. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly clock: Clock;
+  /** `on-failure`: record a Playwright trace per attempt, keep it only when the attempt failed. */
+  readonly trace?: 'off' | 'on-failure';
+  /** Bound on launching (or connecting to) the browser. Default 30s. */
+  readonly launchTimeoutMs?: number;
+}
+
+export const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+] as const;
+
+const DEFAULT_LAUNCH_TIMEOUT_MS = 30_000;
+
+export function createBrowserSupport(options: BrowserSupportOptions): BrowserSupport {
+  const launchTimeout = options.launchTimeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS;
+  let playwright: Promise<Playwright> | undefined;
+  let launching: Promise<Browser> | undefined;
+  let closed = false;
+  const open = new Set<BrowserAttempt>();
+
+  const loadPlaywright = (): Promise<Playwright> => {
+    playwright ??= import('playwright').catch((error: unknown) => {
+      playwright = undefined;
+      throw new RunnerFault('PLAYWRIGHT_MISSING', `could not load the playwright package: ${messageOf(error)}`, { cause: error });
+    });
+    return playwright;
+  };
+
+  const launch = async (): Promise<Browser> => {
+    const pw = await loadPlaywright();
+    const source = discoverBrowser({ env: options.env, playwrightExecutable: () => pw.chromium.executablePath() });
+    try {
+      if (source.kind === 'remote') return await pw.chromium.connect(source.wsEndpoint, { timeout: launchTimeout });
+      return await pw.chromium.launch({
+        executablePath: source.path,
+        headless: true,
+        args: [...LAUNCH_ARGS],
+        timeout: launchTimeout,
+      });
+    } catch (error) {
+      const where = source.kind === 'remote' ? `connect to ${source.wsEndpoint}` : `launch ${source.path} (from ${source.origin})`;
+      throw new RunnerFault('BROWSER_LAUNCH_FAILED', `could not ${where}: ${firstLine(messageOf(error))}`, { cause: error });
+    }
+  };
+
+  /** The run's browser: shared while connected, relaunched once if it crashed. */
+  const browser = async (): Promise<Browser> => {
+    for (let tries = 0; tries < 2; tries++) {
+      const pending = (launching ??= launch());
+      let current: Browser;
+      try {
+        current = await pending;
+      } catch (error) {
+        if (launching === pending) launching = undefined;
+        throw error;
+      }
+      if (current.isConnected()) return current;
+      // Crashed or the remote server went away: only the first caller to notice replaces it.
+      if (launching === pending) launching = undefined;
+    }
+    throw new RunnerFault('BROWSER_LAUNCH_FAILED', 'the browser disconnected right after launch');
+  };
+
+  const newContext = async (insecure: boolean): Promise<BrowserContext> => {
+    try {
+      return await (await browser()).newContext({ ignoreHTTPSErrors: insecure });
+    } catch (error) {
+      if (error instanceof RunnerFault) throw error;
+      // The browser may die between the connected check and newContext: one relaunch.
+      return (await browser()).newContext({ ignoreHTTPSErrors: insecure });
+    }
+  };
+
+  return {
+    async openAttempt({ journey, attempt, insecure }) {
+      if (closed) throw new RunnerFault('BROWSER_CLOSED', 'the browser support of this run is already closed');
+      const context = await newContext(insecure);
+      const tracing = options.trace === 'on-failure';
+      if (tracing) await context.tracing.start({ screenshots: true, snapshots: true, title: `${journey} #${attempt}` });
+      const page = await context.newPage();
+      const recorder = recordPage(page, options.clock);
+      let secretUsed = false;
+      let ended: Promise<EvidenceFile[]> | undefined;
+
+      const end = async (keep: { evidence: EvidenceSink } | undefined): Promise<EvidenceFile[]> => {
+        const files: EvidenceFile[] = [];
+        try {
+          if (tracing && keep && !secretUsed) files.push(...(await saveTrace(context, journey, attempt, keep.evidence)));
+        } finally {
+          recorder.dispose();
+          open.delete(handle);
+          // Closing a context of a crashed browser rejects: nothing is left to close then.
+          await context.close().catch(() => undefined);
+        }
+        return files;
+      };
+
+      const handle: BrowserAttempt = {
+        context,
+        page,
+        recorder,
+        noteSecretUsed() {
+          secretUsed = true;
+        },
+        finish({ failed, evidence }) {
+          ended ??= end(failed ? { evidence } : undefined);
+          return ended;
+        },
+        async close() {
+          ended ??= end(undefined);
+          await ended.catch(() => undefined);
+        },
+      };
+      open.add(handle);
+      return handle;
+    },
+
+    async close() {
+      closed = true;
+      await Promise.all([...open].map((attempt) => attempt.close()));
+      const pending = launching;
+      launching = undefined;
+      const current = await pending?.catch(() => undefined);
+      await current?.close().catch(() => undefined);
+    },
+  };
+}
+
+/** Saves the trace through the evidence sink. A trace holds typed text, so callers skip it when a secret was used. */
+async function saveTrace(context: BrowserContext, journey: string, attempt: number, evidence: EvidenceSink): Promise<EvidenceFile[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'pathproof-trace-'));
+  try {
+    const path = join(dir, 'trace.zip');
+    await context.tracing.stop({ path });
+    const data = await readFile(path);
+    return [await evidence.write(`${journey}-a${attempt}-trace.zip`, data, 'trace', 'Playwright trace: npx playwright show-trace <file>')];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? text;
+}

@@ -1,0 +1,220 @@
+/**
+ * Phase timings (dns / connect / tls / ttfb / transfer) and the remote address of each
+ * HTTP exchange, measured without per-request subscriptions.
+ *
+ * How a request is tied to its socket — undici does not hand the socket to `request()`:
+ * 1. The Agent's connector is wrapped ({@link TimingTracker.wrapConnector}); every socket
+ *    we open gets a {@link SocketTimeline} in a WeakMap, filled from the socket's own
+ *    `lookup` / `connect` / `secureConnect` events.
+ * 2. A dispatcher interceptor ({@link TimingTracker.interceptor}) wraps the handler of every
+ *    request that carries an {@link ExchangeTrace} as its `opaque`. undici calls the
+ *    handler's `onRequestStart` and then, synchronously in the same tick (client-h1
+ *    `writeH1`), publishes `undici:client:sendHeaders` with the socket. The interceptor
+ *    parks the trace in `pending`; the one `sendHeaders` subscriber of this tracker takes it.
+ *    Nothing can run between the two, so this holds under any concurrency.
+ * 3. The first trace to use a socket claims its connect timeline; later requests on the
+ *    same (kept-alive) socket performed no dns/connect/tls, so those stay undefined.
+ *
+ * Hazards: `diagnostics_channel` channels are process-wide and Node's bundled undici (global
+ * fetch) publishes on the same names, so the subscriber ignores sockets this tracker did not
+ * open. The whole scheme leans on undici 7 internals (the onRequestStart → sendHeaders
+ * order); the probe tests pin it.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
+import type { buildConnector, Dispatcher } from 'undici';
+import type { Clock } from '../../result/clock.js';
+import type { HttpTimings } from '../../result/types.js';
+
+/** When a socket we opened passed each connection phase (tracker clock, ms). */
+export interface SocketTimeline {
+  readonly startedAt: number;
+  /** Set only when a DNS lookup happened (not for IP literals). */
+  lookupAt?: number;
+  connectedAt?: number;
+  /** TLS handshake done (https only). */
+  secureAt?: number;
+  /** The first request on the socket owns the connection phases. */
+  claimed: boolean;
+}
+
+/**
+ * What one request saw on the wire. The probe creates one per hop and passes it as the
+ * request's `opaque`; the tracker fills it in. Fields stay undefined when the dispatcher
+ * was not built by `createHttpDeps` (no tracker), or when the phase did not happen.
+ */
+export class ExchangeTrace {
+  /** Connection phases, only when this request opened the socket. */
+  connection?: SocketTimeline;
+  /** The request headers were written to a socket. */
+  sentAt?: number;
+  /** Response headers arrived. */
+  headersAt?: number;
+  /** The last response chunk arrived. */
+  lastByteAt?: number;
+  remoteAddress?: string;
+  remotePort?: number;
+}
+
+/** Per-deps timing machinery: one subscription, WeakMaps, nothing global. */
+export interface TimingTracker {
+  /** Wraps a connector so every socket it opens is timed. */
+  wrapConnector(connector: buildConnector.connector): buildConnector.connector;
+  /** Dispatcher interceptor that ties requests carrying an {@link ExchangeTrace} to their socket. */
+  readonly interceptor: Dispatcher.DispatcherComposeInterceptor;
+  /** Unsubscribes from diagnostics channels. */
+  close(): void;
+}
+
+/** Where the interceptor parks a trace until the next `sendHeaders` takes it. */
+interface PendingSlot {
+  park(trace: ExchangeTrace): void;
+  /** Clears the slot only if it still holds `trace`. */
+  release(trace: ExchangeTrace): void;
+}
+
+const SEND_HEADERS = 'undici:client:sendHeaders';
+
+interface SendHeadersMessage {
+  readonly socket?: Socket;
+}
+
+export function createTimingTracker(clock: Clock): TimingTracker {
+  const sockets = new WeakMap<object, SocketTimeline>();
+  let pending: ExchangeTrace | undefined;
+
+  const onSendHeaders = (message: unknown): void => {
+    const trace = pending;
+    if (trace === undefined) return;
+    const socket = (message as SendHeadersMessage).socket;
+    // Not one of ours (another dispatcher, Node's bundled undici): leave `pending` alone.
+    if (socket === undefined || !sockets.has(socket)) return;
+    pending = undefined;
+    const timeline = sockets.get(socket) as SocketTimeline;
+    trace.sentAt = clock.now();
+    trace.remoteAddress = socket.remoteAddress;
+    trace.remotePort = socket.remotePort;
+    if (!timeline.claimed) {
+      timeline.claimed = true;
+      trace.connection = timeline;
+    } else {
+      // A retried request (undici may re-send on a new socket) must not keep a stale timeline.
+      trace.connection = undefined;
+    }
+  };
+  diagnosticsChannel.subscribe(SEND_HEADERS, onSendHeaders);
+
+  const wrapConnector = (connector: buildConnector.connector): buildConnector.connector => {
+    return (options, callback) => {
+      const timeline: SocketTimeline = { startedAt: clock.now(), claimed: false };
+      // undici's connector returns the socket it created (the type says void).
+      const socket = (connector as unknown as (...args: Parameters<buildConnector.connector>) => Socket | undefined)(
+        options,
+        callback,
+      );
+      if (socket === undefined) return;
+      sockets.set(socket, timeline);
+      socket.once('lookup', () => {
+        timeline.lookupAt = clock.now();
+      });
+      socket.once('connect', () => {
+        timeline.connectedAt = clock.now();
+      });
+      socket.once('secureConnect', () => {
+        timeline.secureAt = clock.now();
+      });
+    };
+  };
+
+  const slot: PendingSlot = {
+    park: (trace) => {
+      pending = trace;
+    },
+    release: (trace) => {
+      if (pending === trace) pending = undefined;
+    },
+  };
+
+  const interceptor: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (options, handler) => {
+    const trace = (options as { opaque?: unknown }).opaque;
+    if (!(trace instanceof ExchangeTrace)) return dispatch(options, handler);
+    return dispatch(options, traceHandler(handler, trace, clock, slot));
+  };
+
+  return {
+    wrapConnector,
+    interceptor,
+    close: () => {
+      diagnosticsChannel.unsubscribe(SEND_HEADERS, onSendHeaders);
+      pending = undefined;
+    },
+  };
+}
+
+/** Delegates to `inner` (already a new-style handler: compose wraps it) and records trace points. */
+function traceHandler(
+  inner: Dispatcher.DispatchHandler,
+  trace: ExchangeTrace,
+  clock: Clock,
+  slot: PendingSlot,
+): Dispatcher.DispatchHandler {
+  return {
+    onRequestStart(controller, context) {
+      slot.park(trace);
+      // If undici aborts before writing (no sendHeaders follows), do not leave a stale trace
+      // for the next request; sendHeaders, when it comes, comes synchronously before this.
+      queueMicrotask(() => slot.release(trace));
+      inner.onRequestStart?.(controller, context);
+    },
+    onRequestUpgrade(controller, statusCode, headers, socket) {
+      inner.onRequestUpgrade?.(controller, statusCode, headers, socket);
+    },
+    onResponseStart(controller, statusCode, headers, statusMessage) {
+      // 1xx informational responses come first; time the final headers.
+      if (statusCode >= 200) trace.headersAt = clock.now();
+      inner.onResponseStart?.(controller, statusCode, headers, statusMessage);
+    },
+    onResponseData(controller, chunk) {
+      trace.lastByteAt = clock.now();
+      inner.onResponseData?.(controller, chunk);
+    },
+    onResponseEnd(controller, trailers) {
+      trace.lastByteAt ??= clock.now();
+      inner.onResponseEnd?.(controller, trailers);
+    },
+    onResponseError(controller, error) {
+      inner.onResponseError?.(controller, error);
+    },
+  };
+}
+
+/**
+ * Phase durations of one exchange. `startedAt` is when the request was issued, `endedAt`
+ * when the probe finished reading; `totalMs` is supplied by the caller (it may span
+ * redirects). Absent phases were not performed (reused socket, IP literal, plain http).
+ */
+export function computeTimings(trace: ExchangeTrace, startedAt: number, endedAt: number, totalMs: number): HttpTimings {
+  const c = trace.connection;
+  const dnsMs = c?.lookupAt !== undefined ? c.lookupAt - c.startedAt : undefined;
+  const connectMs = c?.connectedAt !== undefined ? c.connectedAt - (c.lookupAt ?? c.startedAt) : undefined;
+  const tlsMs = c?.secureAt !== undefined && c.connectedAt !== undefined ? c.secureAt - c.connectedAt : undefined;
+  const headersAt = trace.headersAt;
+  const ttfbMs = headersAt !== undefined ? headersAt - (trace.sentAt ?? startedAt) : undefined;
+  const transferMs = headersAt !== undefined ? Math.max(trace.lastByteAt ?? endedAt, headersAt) - headersAt : undefined;
+  return dropUndefined({
+    dnsMs: round(dnsMs),
+    connectMs: round(connectMs),
+    tlsMs: round(tlsMs),
+    ttfbMs: round(ttfbMs),
+    transferMs: round(transferMs),
+    totalMs: round(totalMs) ?? 0,
+  });
+}
+
+function round(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : Math.round(Math.max(0, ms) * 100) / 100;
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
