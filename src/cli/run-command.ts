@@ -4,12 +4,11 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { createHttpDeps } from '../steps/http/dispatcher.js';
-import { STEP_DRIVERS } from '../steps/registry.js';
 import type { BrowserSupport } from '../steps/types.js';
 import { systemClock } from '../result/clock.js';
 import type { Clock } from '../result/clock.js';
 import { EXIT } from '../result/types.js';
-import type { JourneyResult, Trigger } from '../result/types.js';
+import type { Trigger } from '../result/types.js';
 import { DEFAULTS } from '../journey/schema.js';
 import { loadProject, resolveEnvironment } from '../journey/project.js';
 import { loadJourneys } from '../journey/discover.js';
@@ -17,14 +16,11 @@ import type { LoadedJourney } from '../journey/load.js';
 import { formatDiagnostic } from '../journey/diagnostics.js';
 import type { Diagnostic } from '../journey/diagnostics.js';
 import { createRedactor } from '../journey/secrets.js';
-import { runJourneys } from '../runner/run.js';
-import { exitCodeFor } from '../runner/outcome.js';
-import { makeRunId, summarizeRun } from '../runner/summary.js';
+import { makeRunId } from '../runner/summary.js';
 import { consoleReporter } from '../report/console.js';
-import { jsonReporter } from '../report/json.js';
-import { evidenceSink } from '../report/evidence.js';
-import { multiplex } from '../report/reporter.js';
-import type { Reporter } from '../report/reporter.js';
+import { executeRun } from './execute.js';
+import type { ExecuteResult } from './execute.js';
+import { buildReporters } from './reporters.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -87,10 +83,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const defaults = project.config.defaults ?? {};
   const concurrency = args.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency;
   const redactor = createRedactor(selected.flatMap((j) => j.secrets));
-  const startedAtDate = clock.wallNow();
-  const startedAt = startedAtDate.toISOString();
-  const start = clock.now();
-  const runId = makeRunId(startedAtDate);
+  const runId = makeRunId(clock.wallNow());
   const reportRoot = resolve(io.cwd, args.reportDir ?? project.config.reportDir ?? DEFAULTS.reportDir);
   const runDir = args.out ? (isAbsolute(args.out) ? args.out : resolve(io.cwd, args.out)) : join(reportRoot, runId);
   const expectVersion = args.expectVersion ?? environment.expectVersion;
@@ -104,19 +97,20 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 
   const jsonOnStdout = args.reporters.includes('json');
   const human = jsonOnStdout ? io.stderr : io.stdout;
-  const reporters: (Reporter & { essential?: boolean })[] = [
-    consoleReporter({ write: human, color: io.color && !jsonOnStdout, verbose: !args.quiet }),
-    jsonReporter(jsonOnStdout ? { stdout: io.stdout } : {}),
-  ];
-  const mux = multiplex(reporters, (value) => redactor.redactDeep(value));
+  const reporters = buildReporters({
+    console: consoleReporter({ write: human, color: io.color && !jsonOnStdout, verbose: !args.quiet }),
+    jsonStdout: jsonOnStdout ? io.stdout : undefined,
+    env: io.env,
+  });
 
   // Built once for the run; Playwright is imported only if a selected journey needs it.
   const http = createHttpDeps({ clock, maxBodyBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects });
   let browser: BrowserSupport | undefined;
-  if (selected.some((j) => j.hasBrowserSteps)) {
+  const openBrowser = async (): Promise<BrowserSupport> => {
     const { createBrowserSupport } = await import('../steps/browser/session.js');
-    browser = createBrowserSupport({ env: io.env, clock, trace: args.trace });
-  }
+    browser ??= createBrowserSupport({ env: io.env, clock, trace: args.trace });
+    return browser;
+  };
 
   let stopping = false;
   let interrupted = false;
@@ -134,73 +128,40 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     graceTimer.unref();
   });
 
-  const finished: JourneyResult[] = [];
-  const snapshot = (status: 'running' | 'complete' | 'interrupted', extra: { exitCode?: number; finishedAt?: string } = {}) =>
-    summarizeRun({
-      runId,
-      trigger,
-      startedAt,
-      durationMs: clock.now() - start,
-      status,
-      journeys: finished,
-      ...extra,
-      warnings: mux.failures.map((f) => `${f.reporter} reporter failed (${f.hook}): ${f.message}`),
-    });
-
-  let results: JourneyResult[];
+  let result: ExecuteResult;
   try {
-    await mux.onRunStart({
+    result = await executeRun({
       runId,
-      startedAt,
+      journeys: selected,
       trigger,
       runDir,
+      reportRoot,
       concurrency,
-      journeys: selected.map((j) => ({ name: j.journey.name, file: j.file })),
+      defaults: {
+        journeyTimeoutMs: defaults.timeout ?? DEFAULTS.journeyTimeoutMs,
+        stepTimeoutMs: defaults.stepTimeout ?? DEFAULTS.stepTimeoutMs,
+        retries: args.retries ?? defaults.retries ?? DEFAULTS.retries,
+      },
+      expectVersion,
+      reporters,
+      clock,
+      http,
+      browser: openBrowser,
+      redactor,
+      signal: hardStop.signal,
+      stopping: () => stopping,
+      interrupted: () => interrupted,
     });
-    results = await runJourneys(
-      selected,
-      {
-        clock,
-        http,
-        browser,
-        drivers: STEP_DRIVERS,
-        redactor,
-        evidence: (journey, attempt) => evidenceSink(runDir, journey, attempt, redactor),
-        defaults: {
-          journeyTimeoutMs: defaults.timeout ?? DEFAULTS.journeyTimeoutMs,
-          stepTimeoutMs: defaults.stepTimeout ?? DEFAULTS.stepTimeoutMs,
-          retries: args.retries ?? defaults.retries ?? DEFAULTS.retries,
-        },
-        expectVersion,
-        signal: hardStop.signal,
-        stopping: () => stopping,
-      },
-      { concurrency },
-      {
-        onJourneyEnd: async (result) => {
-          finished.push(result);
-          await mux.onJourneyEnd(result, snapshot('running'));
-        },
-      },
-    );
   } finally {
     clearTimeout(graceTimer);
     unregister();
     await Promise.allSettled([http.close(), browser?.close()]);
   }
 
-  // Order results as selected (they finished in any order); add the never-started ones.
-  finished.splice(0, finished.length, ...results);
-  const provisional = snapshot(interrupted ? 'interrupted' : 'complete');
-  const reportFailed = mux.failures.some((f) => f.essential);
-  let exitCode = exitCodeFor(provisional.outcome, { interrupted, reportFailed });
-  await mux.onRunEnd(snapshot(interrupted ? 'interrupted' : 'complete', { exitCode, finishedAt: clock.wallNow().toISOString() }));
-  // The final write can fail too (disk full at the very end).
-  if (!interrupted && mux.failures.some((f) => f.essential)) exitCode = exitCodeFor(provisional.outcome, { reportFailed: true });
-
-  for (const failure of mux.failures) {
+  for (const warning of result.warnings) human(`warning: ${warning}\n`);
+  for (const failure of result.failures) {
     io.stderr(`pathproof: ${failure.reporter} report could not be written: ${failure.message}\n`);
   }
-  if (!mux.failures.some((f) => f.reporter === 'json')) human(`report: ${join(runDir, 'run.json')}\n`);
-  return exitCode;
+  if (!result.failures.some((f) => f.reporter === 'json')) human(`report: ${join(runDir, 'run.json')}\n`);
+  return result.exitCode;
 }

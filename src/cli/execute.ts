@@ -1,0 +1,137 @@
+/**
+ * One run of selected journeys, from first reporter call to final run.json. Shared by
+ * `pathproof run`, `pathproof demo` and `pathproof serve` (schedules, API, webhooks), which
+ * build the long-lived parts (dispatcher, browser, clock) once and pass them in.
+ */
+import type { Clock } from '../result/clock.js';
+import type { JourneyResult, RunResult, Trigger } from '../result/types.js';
+import type { LoadedJourney } from '../journey/load.js';
+import { STEP_DRIVERS } from '../steps/registry.js';
+import type { BrowserSupport, HttpDeps, Redactor } from '../steps/types.js';
+import { runJourneys } from '../runner/run.js';
+import { exitCodeFor } from '../runner/outcome.js';
+import { summarizeRun } from '../runner/summary.js';
+import { computeTransition } from '../classify/transition.js';
+import { evidenceSink } from '../report/evidence.js';
+import { appendHistory, readHistory } from '../report/history.js';
+import { multiplex } from '../report/reporter.js';
+import type { Reporter, ReporterFailure } from '../report/reporter.js';
+
+export interface ExecuteOptions {
+  readonly runId: string;
+  readonly journeys: readonly LoadedJourney[];
+  readonly trigger: Trigger;
+  /** This run's directory (run.json, evidence). */
+  readonly runDir: string;
+  /** The report root holding the history index (transitions between runs). */
+  readonly reportRoot: string;
+  readonly concurrency: number;
+  readonly defaults: { readonly journeyTimeoutMs: number; readonly stepTimeoutMs: number; readonly retries: number };
+  readonly expectVersion?: string;
+  readonly reporters: readonly (Reporter & { essential?: boolean })[];
+  readonly clock: Clock;
+  readonly http: HttpDeps;
+  /** Called only when a selected journey has browser steps. */
+  readonly browser: () => Promise<BrowserSupport>;
+  readonly redactor: Redactor;
+  /** Aborted to cut running journeys (after the grace period of an interruption). */
+  readonly signal: AbortSignal;
+  /** True once the run stops taking new journeys. */
+  readonly stopping: () => boolean;
+  readonly interrupted: () => boolean;
+  /** Fields added to run.json (e.g. `continues` for --rerun-failed). */
+  readonly extra?: Record<string, unknown>;
+}
+
+export interface ExecuteResult {
+  readonly run: RunResult;
+  readonly exitCode: number;
+  readonly failures: readonly ReporterFailure[];
+  readonly warnings: readonly string[];
+}
+
+export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult> {
+  const { clock, redactor, journeys } = options;
+  const startedAtDate = clock.wallNow();
+  const startedAt = startedAtDate.toISOString();
+  const start = clock.now();
+  const mux = multiplex(options.reporters, (value) => redactor.redactDeep(value));
+  const warnings: string[] = [];
+
+  // A corrupt or missing history never fails a run: transitions are just unavailable.
+  const history = await readHistory(options.reportRoot);
+  if (!history.ok) warnings.push(history.warning);
+  const env = options.trigger.env;
+
+  const browser = journeys.some((j) => j.hasBrowserSteps) ? await options.browser() : undefined;
+
+  const finished: JourneyResult[] = [];
+  const snapshot = (status: RunResult['status'], extra: { exitCode?: number; finishedAt?: string } = {}): RunResult =>
+    summarizeRun({
+      runId: options.runId,
+      trigger: options.trigger,
+      startedAt,
+      durationMs: clock.now() - start,
+      status,
+      journeys: finished,
+      ...extra,
+      warnings: [...warnings, ...mux.failures.map((f) => `${f.reporter} reporter failed (${f.hook}): ${f.message}`)],
+      extra: options.extra,
+    });
+  const withTransition = (result: JourneyResult): JourneyResult => {
+    if (!history.ok || result.outcome === 'skipped') return result;
+    const previous = history.index.previous(result.name, env);
+    return { ...result, transition: computeTransition(previous, { outcome: result.outcome, layer: result.layer }) };
+  };
+
+  await mux.onRunStart({
+    runId: options.runId,
+    startedAt,
+    trigger: options.trigger,
+    runDir: options.runDir,
+    concurrency: options.concurrency,
+    journeys: journeys.map((j) => ({ name: j.journey.name, file: j.file })),
+  });
+  const results = await runJourneys(
+    journeys,
+    {
+      clock,
+      http: options.http,
+      browser,
+      drivers: STEP_DRIVERS,
+      redactor,
+      evidence: (journey, attempt) => evidenceSink(options.runDir, journey, attempt, redactor),
+      defaults: options.defaults,
+      expectVersion: options.expectVersion,
+      signal: options.signal,
+      stopping: options.stopping,
+    },
+    { concurrency: options.concurrency },
+    {
+      onJourneyEnd: async (raw) => {
+        const result = withTransition(raw);
+        finished.push(result);
+        await mux.onJourneyEnd(result, snapshot('running'));
+      },
+    },
+  );
+
+  // Order as selected (they finished in any order), with the never-started ones included.
+  const byName = new Map(finished.map((r) => [r.name, r]));
+  finished.splice(0, finished.length, ...results.map((r) => byName.get(r.name) ?? r));
+  const interrupted = options.interrupted();
+  const status = interrupted ? 'interrupted' : 'complete';
+  const provisional = snapshot(status);
+  let exitCode = exitCodeFor(provisional.outcome, { interrupted, reportFailed: mux.failures.some((f) => f.essential) });
+  const final = snapshot(status, { exitCode, finishedAt: clock.wallNow().toISOString() });
+  await mux.onRunEnd(final);
+  // The final write can fail too (disk full at the very end): then the verdict was not recorded.
+  if (!interrupted && mux.failures.some((f) => f.essential)) exitCode = exitCodeFor(final.outcome, { reportFailed: true });
+
+  try {
+    await appendHistory(options.reportRoot, redactor.redactDeep(final), options.runDir);
+  } catch (error) {
+    warnings.push(`history index not updated: ${(error as Error).message}`);
+  }
+  return { run: { ...final, exitCode }, exitCode, failures: mux.failures, warnings };
+}
