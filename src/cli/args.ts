@@ -49,6 +49,14 @@ const OPTIONS = {
   config: { type: 'string' },
   quiet: { type: 'boolean' },
   trace: { type: 'string' },
+  'rerun-failed': { type: 'boolean' },
+  shard: { type: 'string' },
+  investigate: { type: 'boolean' },
+  pushgateway: { type: 'string' },
+  listen: { type: 'string' },
+  token: { type: 'string' },
+  'run-on-start': { type: 'boolean' },
+  jitter: { type: 'string' },
   scenario: { type: 'string' },
   'list-scenarios': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -71,6 +79,19 @@ export interface ParsedArgs {
   readonly config?: string;
   readonly quiet: boolean;
   readonly trace: 'off' | 'on-failure';
+  /** --rerun-failed: re-run the failed/error journeys of a previous run (paths[0] may name its directory). */
+  readonly rerunFailed: boolean;
+  /** --shard i/n, validated: 1 <= index <= total. */
+  readonly shard?: { readonly index: number; readonly total: number };
+  readonly investigate: boolean;
+  readonly pushgateway?: string;
+  /** serve: host:port to listen on (default 127.0.0.1:9464). */
+  readonly listen?: string;
+  /** serve: bearer token for everything but /metrics and /healthz (also PATHPROOF_TOKEN). */
+  readonly token?: string;
+  readonly runOnStart: boolean;
+  /** serve: random delay before each scheduled run, e.g. "5s". */
+  readonly jitter?: string;
   readonly scenario?: string;
   readonly listScenarios: boolean;
   readonly help: boolean;
@@ -105,6 +126,16 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   }
   const trace = values.trace ?? 'off';
   if (trace !== 'off' && trace !== 'on-failure') return { ok: false, message: `--trace expects off or on-failure, got "${trace}"` };
+  let shard: { index: number; total: number } | undefined;
+  if (values.shard !== undefined) {
+    const match = /^(\d+)\/(\d+)$/.exec(values.shard);
+    const index = Number(match?.[1]);
+    const total = Number(match?.[2]);
+    if (!match || total < 1 || index < 1 || index > total) {
+      return { ok: false, message: `--shard expects i/n with 1 <= i <= n (e.g. 2/3), got "${values.shard}"` };
+    }
+    shard = { index, total };
+  }
   const reporters = values.reporter ?? ['console'];
   for (const reporter of reporters) {
     if (!['console', 'json'].includes(reporter)) return { ok: false, message: `unknown reporter "${reporter}" (console, json)` };
@@ -127,6 +158,14 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       config: values.config,
       quiet: values.quiet ?? false,
       trace,
+      rerunFailed: values['rerun-failed'] ?? false,
+      shard,
+      investigate: values.investigate ?? false,
+      pushgateway: values.pushgateway ?? (env.PATHPROOF_PUSHGATEWAY || undefined),
+      listen: values.listen,
+      token: values.token ?? (env.PATHPROOF_TOKEN || undefined),
+      runOnStart: values['run-on-start'] ?? false,
+      jitter: values.jitter,
       scenario: values.scenario,
       listScenarios: values['list-scenarios'] ?? false,
       help: values.help ?? false,

@@ -43,6 +43,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     case 'schema':
       io.stdout(`${JSON.stringify(journeyJsonSchema(), null, 2)}\n`);
       return EXIT.passed;
+    case 'serve': {
+      const { serveCommand } = await import('./serve-command.js');
+      return serveCommand(args, io);
+    }
+    case 'report': {
+      const { reportCommand } = await import('./report-command.js');
+      return reportCommand(args, io);
+    }
     case 'demo': {
       const { demoCommand } = await import('./demo-command.js');
       return demoCommand(args, io);
