@@ -3,6 +3,7 @@
  * `pathproof run`, `pathproof demo` and `pathproof serve` (schedules, API, webhooks), which
  * build the long-lived parts (dispatcher, browser, clock) once and pass them in.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../result/clock.js';
 import type { JourneyResult, RunResult, Trigger } from '../result/types.js';
 import type { LoadedJourney } from '../journey/load.js';
@@ -57,6 +58,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   const start = clock.now();
   const mux = multiplex(options.reporters, (value) => redactor.redactDeep(value));
   const warnings: string[] = [];
+  // Every in-flight request listens on the run's abort signal.
+  setMaxListeners(0, options.signal);
 
   // A corrupt or missing history never fails a run: transitions are just unavailable.
   const history = await readHistory(options.reportRoot);
@@ -109,7 +112,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     { concurrency: options.concurrency },
     {
       onJourneyEnd: async (raw) => {
-        const result = withTransition(raw);
+        const result = redactor.redactDeep(withTransition(raw));
         finished.push(result);
         await mux.onJourneyEnd(result, snapshot('running'));
       },

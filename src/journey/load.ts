@@ -132,7 +132,12 @@ export function parseYamlSource(
     const diagnostics = doc.errors.map(
       (e): Diagnostic => ({ file, ...position(e.pos[0]), path: '', message: yamlMessage(e.code, e.message, text, e.pos[0]), severity: 'error' }),
     );
-    return { ok: false, diagnostics: [...onePerLine(diagnostics), ...warnings] };
+    // After the first syntax error the parser's view of the file is off, and the errors that
+    // follow are mostly echoes of it: show the first, count the rest.
+    const [first, ...rest] = onePerLine(diagnostics);
+    if (!first) return { ok: false, diagnostics: warnings };
+    const more = rest.length > 0 ? ` (and ${rest.length} more YAML ${rest.length === 1 ? 'error' : 'errors'} after it, usually caused by this one)` : '';
+    return { ok: false, diagnostics: [{ ...first, message: `${first.message}${more}` }, ...warnings] };
   }
 
   const root = doc.contents;

@@ -45,7 +45,8 @@ export function createRedactor(values: Iterable<string>): Redactor {
 
 const NO_SECRETS: Redactor = {
   redact: (text) => text,
-  redactDeep: <T>(value: T): T => deepRedact(value, (text) => text) as T,
+  // Nothing to hide: no copy either (reports of secret-free runs stay cheap).
+  redactDeep: <T>(value: T): T => value,
   holdsSecret: () => false,
 };
 

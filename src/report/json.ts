@@ -16,13 +16,28 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
 
 export function jsonReporter(options: { stdout?: (text: string) => void } = {}): Reporter & { essential: true } {
   let runDir: string | undefined;
-  // Writes are serialised: two journeys finishing together must not interleave renames.
-  let chain: Promise<void> = Promise.resolve();
-  const write = (run: RunResult): Promise<void> => {
-    const dir = runDir;
-    if (!dir) return Promise.resolve();
-    chain = chain.then(() => writeJsonAtomic(join(dir, 'run.json'), run));
-    return chain;
+  // Write-behind with coalescing: journeys never wait for the disk, at most one write is in
+  // flight, and the next write always carries the newest snapshot. A killed run loses at
+  // most the journeys that finished during the last write.
+  let pending: RunResult | undefined;
+  let writing: Promise<void> | undefined;
+  let failure: unknown;
+  const drain = async (): Promise<void> => {
+    while (pending) {
+      const next = pending;
+      pending = undefined;
+      try {
+        await writeJsonAtomic(join(runDir as string, 'run.json'), next);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    writing = undefined;
+  };
+  const schedule = (run: RunResult): Promise<void> => {
+    pending = run;
+    writing ??= drain();
+    return writing;
   };
   return {
     name: 'json',
@@ -31,9 +46,13 @@ export function jsonReporter(options: { stdout?: (text: string) => void } = {}):
       runDir = start.runDir;
       await mkdir(start.runDir, { recursive: true });
     },
-    onJourneyEnd: (_result, snapshot) => write(snapshot),
+    onJourneyEnd(_result, snapshot) {
+      if (failure) throw failure;
+      void schedule(snapshot);
+    },
     async onRunEnd(run) {
-      await write(run);
+      await schedule(run);
+      if (failure) throw failure;
       options.stdout?.(`${JSON.stringify(run, null, 2)}\n`);
     },
   };

@@ -18,7 +18,10 @@ export interface RunStart {
 export interface Reporter {
   readonly name: string;
   onRunStart?(start: RunStart): void | Promise<void>;
-  /** A journey finished; `snapshot` is the run so far (status `running`). */
+  /**
+   * A journey finished; `snapshot` is the run so far (status `running`). Runs wait for
+   * these hooks: do slow work (files) behind a coalescing writer, not inline.
+   */
   onJourneyEnd?(result: JourneyResult, snapshot: RunResult): void | Promise<void>;
   onRunEnd?(run: RunResult): void | Promise<void>;
 }
@@ -64,10 +67,11 @@ export function multiplex(
   return {
     failures,
     onRunStart: (start) => each('onRunStart', (r) => r.onRunStart?.(redact(start))),
+    // The snapshot is built from results that were redacted as they finished: redacting it
+    // again here would copy every earlier result once per journey (quadratic in the run).
     onJourneyEnd: (result, snapshot) => {
       const safeResult = redact(result);
-      const safeSnapshot = redact(snapshot);
-      return each('onJourneyEnd', (r) => r.onJourneyEnd?.(safeResult, safeSnapshot));
+      return each('onJourneyEnd', (r) => r.onJourneyEnd?.(safeResult, snapshot));
     },
     onRunEnd: (run) => {
       const safe = redact(run);

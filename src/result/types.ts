@@ -99,6 +99,18 @@ export interface FailedRequest {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A request the page started that had neither a response nor a failure when the step
+ * failed: the call the page was still waiting for (browser evidence).
+ */
+export interface PendingRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly resourceType?: string;
+  /** How long it had been waiting when the evidence was taken. */
+  readonly pendingMs: number;
+}
+
 /** What a browser step saw. */
 export interface BrowserObservation {
   readonly kind: 'browser';
@@ -108,6 +120,8 @@ export interface BrowserObservation {
   readonly documentStatus?: number;
   readonly documentHeaders?: Readonly<Record<string, string>>;
   readonly failedRequests: readonly FailedRequest[];
+  /** xhr/fetch requests of the step still unanswered when it failed, oldest first. */
+  readonly pendingRequests?: readonly PendingRequest[];
   readonly consoleErrors: readonly string[];
   readonly pageErrors: readonly string[];
   /** The locator that did not match, and what the page had instead. */
@@ -248,6 +262,8 @@ export interface RunResult {
   readonly exitCode?: number;
   readonly counts: Counts;
   readonly journeys: readonly JourneyResult[];
+  /** The run this one continues (`--rerun-failed`): its runId. */
+  readonly continues?: string;
   /** Problems with the run itself (unwritable report dir, reporter failure…). */
   readonly warnings?: readonly string[];
 }

@@ -7,6 +7,7 @@ import type {
   AttemptResult,
   EvidenceFile,
   JourneyResult,
+  Observation,
   Phase,
   RunnerError,
   RuntimeTruth,
@@ -280,7 +281,7 @@ function toStepResult(
 ): StepResult {
   const extra = {
     assertions: outcome.assertions,
-    observation: outcome.observation,
+    observation: outcome.observation && keepExcerpt(outcome.observation, outcome.status === 'passed'),
     evidence: outcome.evidence as readonly EvidenceFile[] | undefined,
     captured: outcome.captured,
   };
@@ -292,6 +293,16 @@ function toStepResult(
     case 'error':
       return { ...meta, ...extra, status: 'error', error: outcome.error };
   }
+}
+
+/** Bodies kept in results: enough to read an error page, never megabytes per passing step. */
+const BODY_EXCERPT = { passed: 2 * 1024, failed: 64 * 1024 } as const;
+
+function keepExcerpt(observation: Observation, passed: boolean): Observation {
+  if (observation.kind !== 'http') return observation;
+  const limit = passed ? BODY_EXCERPT.passed : BODY_EXCERPT.failed;
+  if (observation.body.length <= limit) return observation;
+  return { ...observation, body: observation.body.slice(0, limit), bodyTruncated: true };
 }
 
 function skippedStep(planned: PlannedStep, reason: string): StepResult {

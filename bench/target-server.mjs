@@ -1,0 +1,25 @@
+// The benchmark's target: a small JSON API and a form page, in its own process so the
+// server's CPU is not charged to whichever client is being measured.
+import { createServer } from 'node:http';
+
+const page = `<!doctype html><html><head><title>Bench</title></head><body>
+<h1>Checkout</h1>
+<label for="amount">Amount</label><input id="amount" name="amount">
+<button type="button" onclick="document.getElementById('out').textContent = 'Paid ' + document.getElementById('amount').value">Pay</button>
+<p id="out"></p></body></html>`;
+
+const server = createServer((req, res) => {
+  if (req.url?.startsWith('/api/')) {
+    const body = JSON.stringify({ ok: true, path: req.url, items: [{ id: 1, name: 'widget' }] });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/html' });
+  res.end(page);
+});
+server.keepAliveTimeout = 30_000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${server.address().port}\n`);
+});
+process.on('SIGTERM', () => process.exit(0));
