@@ -301,8 +301,21 @@ const BODY_EXCERPT = { passed: 2 * 1024, failed: 64 * 1024 } as const;
 function keepExcerpt(observation: Observation, passed: boolean): Observation {
   if (observation.kind !== 'http') return observation;
   const limit = passed ? BODY_EXCERPT.passed : BODY_EXCERPT.failed;
-  if (observation.body.length <= limit) return observation;
-  return { ...observation, body: observation.body.slice(0, limit), bodyTruncated: true };
+  const cookies = observation.headers['set-cookie'];
+  // Session cookies are credentials even when no ${secret:} produced them: keep the names
+  // and attributes (useful evidence), never the values.
+  const headers = cookies === undefined ? observation.headers : { ...observation.headers, 'set-cookie': maskCookieValues(cookies) };
+  if (observation.body.length <= limit && headers === observation.headers) return observation;
+  return {
+    ...observation,
+    headers,
+    ...(observation.body.length > limit ? { body: observation.body.slice(0, limit), bodyTruncated: true } : {}),
+  };
+}
+
+/** `sid=abc123; Path=/; HttpOnly` → `sid=***; Path=/; HttpOnly` (also for joined headers). */
+export function maskCookieValues(header: string): string {
+  return header.replace(/(^|,\s*)([^=;,\s]+)=([^;,]*)/g, (_match, lead: string, name: string) => `${lead}${name}=***`);
 }
 
 function skippedStep(planned: PlannedStep, reason: string): StepResult {
