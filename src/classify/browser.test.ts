@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserObservation, FailedRequest, Layer } from '../result/types.js';
-import { classifyBrowser, netCode } from './browser.js';
+import { PENDING_EVIDENCE_MS, classifyBrowser, netCode } from './browser.js';
 import type { BrowserFailureInput, BrowserSymptom } from './browser.js';
 import * as F from './proxy-replies.fixtures.js';
 
@@ -114,6 +114,37 @@ describe('classifyBrowser', () => {
       'frontend',
       ['role=button[name="Request refund"] is missing'],
     ],
+    // a hung call the page was waiting for (the demo's `slow` scenario)
+    [
+      'fetch still pending when "see" gave up',
+      input('assertion-failed', page({ pendingRequests: [{ method: 'POST', url: 'https://shop.example.com/api/refunds?token=s3cret', resourceType: 'fetch', pendingMs: 10_020 }] }), {
+        step: 'see "Refund requested"',
+        kind: 'see',
+        failed: [{ kind: 'see', expression: 'see text "Refund requested" (not visible after 10s)', expected: 'visible', actual: 'not visible', passed: false }],
+      }),
+      'app',
+      ['POST /api/refunds had not answered after 10s', 'when the step gave up on /orders/1001 (see "Refund requested")', 'hung call'],
+    ],
+    [
+      'xhr pending on a timeout',
+      input('timeout', page({ pendingRequests: [{ method: 'GET', url: 'https://shop.example.com/api/orders', resourceType: 'xhr', pendingMs: 5_000 }] })),
+      'app',
+      ['GET /api/orders had not answered after 5s'],
+    ],
+    [
+      'a request fired just now is not evidence',
+      input('assertion-failed', page({ pendingRequests: [{ method: 'GET', url: 'https://shop.example.com/api/poll', resourceType: 'fetch', pendingMs: PENDING_EVIDENCE_MS - 1 }] }), {
+        failed: [{ kind: 'see', expression: 'see text "Refund requested" (not visible after 5s)', expected: 'visible', actual: 'not visible', passed: false }],
+      }),
+      'result',
+      ['wrong text'],
+    ],
+    [
+      'a pending stream is not a hung call',
+      input('locator-missing', page({ pendingRequests: [{ method: 'GET', url: 'https://shop.example.com/events', resourceType: 'eventsource', pendingMs: 60_000 }], locator: 'label=Amount' })),
+      'frontend',
+      ['label=Amount'],
+    ],
     // page errors
     [
       'uncaught page error',
@@ -169,6 +200,13 @@ describe('classifyBrowser', () => {
     const failure = classifyBrowser(input('locator-missing', page({ failedRequests: [xhr(403)], pageErrors: ['Error: forbidden'] })));
     expect(failure.layer).toBe('authz');
     expect(failure.reason).toContain('first failed request of the step: POST /api/refunds → 403');
+  });
+
+  it('a failed request of the step wins over a pending one; a pending one wins over a page error', () => {
+    const pendingRequests = [{ method: 'POST', url: 'https://shop.example.com/api/refunds', resourceType: 'fetch', pendingMs: 8_000 }];
+    expect(classifyBrowser(input('assertion-failed', page({ failedRequests: [xhr(401)], pendingRequests }))).layer).toBe('auth');
+    const failure = classifyBrowser(input('assertion-failed', page({ pendingRequests, pageErrors: ['Error: boom'] })));
+    expect(failure).toMatchObject({ layer: 'app', reason: 'POST /api/refunds (fetch) was still pending after 8s, with no failed request before it' });
   });
 
   it('keeps the net code as the failure code', () => {

@@ -9,13 +9,16 @@
  * 3. the first failed request of the step that can break a page (document, xhr/fetch,
  *    script, stylesheet): by status, or by its net::ERR_ code; images, fonts, favicons and
  *    requests the browser cancelled itself (ERR_ABORTED) are noise and skipped;
- * 4. an uncaught page error → app;
- * 5. the symptom: locator missing/ambiguous → frontend (an ambiguous locator is the
+ * 4. an xhr/fetch of the step still pending (no response, no failure) for at least
+ *    PENDING_EVIDENCE_MS when the step failed → app: the page waited on a hung call, so
+ *    "text not visible" is its consequence, not wrong data;
+ * 5. an uncaught page error → app;
+ * 6. the symptom: locator missing/ambiguous → frontend (an ambiguous locator is the
  *    journey's fault, and the hint says to narrow it), wrong text/value/url → result,
  *    timeout → app, navigation failure without a code → endpoint.
  */
-import type { AssertionResult, BrowserObservation, FailedRequest, Failure, Layer } from '../result/types.js';
-import { hostPortOf, oneLine, pathOf, requestLabel, stripQueries } from './hints.js';
+import type { AssertionResult, BrowserObservation, FailedRequest, Failure, Layer, PendingRequest } from '../result/types.js';
+import { formatDuration, hostPortOf, oneLine, pathOf, requestLabel, stripQueries } from './hints.js';
 import { classifyStatus } from './status.js';
 import { classifyTransport } from './transport.js';
 
@@ -82,6 +85,15 @@ const NET_RULES: Readonly<Record<string, NetRule>> = {
   ERR_ABORTED: { layer: 'route', what: 'the URL did not load as a page (a download or an empty response) — check the journey navigates to a page' },
 };
 
+/**
+ * A request pending for less than this when the step failed is not evidence: it may just
+ * have been fired (a poll, a click at the end of the step). Hung calls wait for seconds.
+ */
+export const PENDING_EVIDENCE_MS = 1_000;
+
+/** Pending requests that can leave the page waiting (the recorder already keeps only these). */
+const PENDING_RESOURCES: ReadonlySet<string> = new Set(['xhr', 'fetch']);
+
 const NET_CODE_RE = /\b(?:net::)?(ERR_[A-Z0-9_]+)\b/;
 
 /** `ERR_CONNECTION_REFUSED` from `net::ERR_CONNECTION_REFUSED at http://…`, or undefined. */
@@ -132,6 +144,19 @@ export function classifyBrowser(input: BrowserFailureInput): Failure {
     }
   }
 
+  const pending = firstHungRequest(observation.pendingRequests ?? []);
+  if (pending !== undefined) {
+    const label = requestLabel(pending.method, pending.url);
+    const waited = formatDuration(pending.pendingMs);
+    const step = oneLine(stripQueries(input.step), 100);
+    return {
+      layer: 'app',
+      hint: `${label} had not answered after ${waited} when the step gave up on ${pathOf(observation.url)} (${step}): the page waited on a hung call — check the app's logs, slow queries and downstream calls for ${label}`,
+      message,
+      reason: `${label} (${pending.resourceType ?? 'request'}) was still pending after ${waited}, with no failed request before it`,
+    };
+  }
+
   const pageError = observation.pageErrors[0];
   if (pageError !== undefined) {
     const firstLine = stripQueries(pageError.split('\n', 1)[0] ?? pageError);
@@ -144,6 +169,13 @@ export function classifyBrowser(input: BrowserFailureInput): Failure {
   }
 
   return symptomFailure(input, message);
+}
+
+/** The oldest xhr/fetch that had waited long enough to be the cause. */
+function firstHungRequest(requests: readonly PendingRequest[]): PendingRequest | undefined {
+  return requests.find(
+    (request) => (request.resourceType === undefined || PENDING_RESOURCES.has(request.resourceType)) && request.pendingMs >= PENDING_EVIDENCE_MS,
+  );
 }
 
 function firstBreakingRequest(requests: readonly FailedRequest[]): FailedRequest | undefined {

@@ -1,7 +1,15 @@
 /**
  * Runtime truth (DESIGN §1 `runtime`): the served version or environment identity is not
- * the expected one → `drift`. The check runs before any stage, so a drift failure means
- * every later verdict would have been about the wrong build or the wrong environment.
+ * the expected one, or the target does not say → `drift`. The check runs before any stage,
+ * so a drift failure means every later verdict would have been about the wrong build or
+ * the wrong environment.
+ *
+ * Hint forms (stable: people grep for them, tests assert them):
+ * - `serving 2.1.0, expected 2.0.3: the running container is not the intended build — …`
+ * - `environment staging answered where production was expected: … wrong environment — …`
+ * - `no version exposed at GET /version ($.version): … — …`
+ * Who answered (server / via / remote address) goes into the reason, not the hint, so the
+ * hint keeps its form.
  */
 import type { Failure } from '../result/types.js';
 import { oneLine } from './hints.js';
@@ -9,34 +17,54 @@ import { oneLine } from './hints.js';
 export interface DriftInput {
   /** Which truth was checked. */
   readonly kind: 'version' | 'environment';
-  readonly expected: string;
+  /** What should be served; undefined when nothing is expected (only absence can fail then). */
+  readonly expected: string | undefined;
   /** What the target said; undefined when it said nothing (missing field/header). */
   readonly served: string | undefined;
-  /** Where the served value came from: `GET /version $.version`, `header x-app-version`. */
+  /** Where the served value came from: `GET /version ($.version)`, `GET / (header x-app-version)`. */
   readonly source: string;
+  /** Why nothing was read, when `served` is undefined: `the response has no x-app-version header`. */
+  readonly why?: string;
   /** Who answered (server / via / x-served-by / remote address), when known. */
   readonly servedBy?: string;
 }
 
-/** Failure for a version or environment mismatch. */
+const NOUN = { version: 'version', environment: 'environment identity' } as const;
+
+/** `version ("2.1.0") == "2.0.3"`: the condition as written, with what was seen. */
+export function driftExpression(kind: DriftInput['kind'], served: string | undefined, expected: string | undefined): string {
+  return `${kind} (${served === undefined ? 'missing' : JSON.stringify(served)}) == ${expected === undefined ? 'a value' : JSON.stringify(expected)}`;
+}
+
+/** Failure for a version or environment mismatch, or for a target that does not say. */
 export function classifyDrift(input: DriftInput): Failure {
-  const served = input.served === undefined ? 'nothing' : `"${oneLine(input.served, 60)}"`;
-  const expected = `"${oneLine(input.expected, 60)}"`;
-  const by = input.servedBy === undefined ? '' : ` (answered by ${oneLine(input.servedBy, 60)})`;
-  const message = `${input.kind} (${input.served ?? 'missing'}) == ${input.expected}`;
-  const reason = `${input.source} gave ${served}, expected ${expected}`;
+  const by = input.servedBy === undefined ? '' : ` (answered by ${oneLine(input.servedBy, 80)})`;
+  if (input.served === undefined) {
+    const noun = NOUN[input.kind];
+    const why = input.why ?? 'nothing there';
+    return {
+      layer: 'drift',
+      message: `no ${noun} exposed at ${input.source}: ${oneLine(why, 120)}`,
+      hint: `no ${noun} exposed at ${input.source}: the running build does not say what it is — check the container runs the intended image and still exposes its ${noun} there`,
+      reason: `${why}${by}`,
+    };
+  }
+  const served = oneLine(input.served, 60);
+  const expected = oneLine(input.expected ?? '', 60);
+  const message = driftExpression(input.kind, input.served, input.expected);
+  const reason = `${input.source} answered ${served}${by}`;
   if (input.kind === 'environment') {
     return {
       layer: 'drift',
-      hint: `environment is ${served}, expected ${expected}${by}: pathproof is talking to the wrong environment — check the target URL, DNS and --env before anything else`,
       message,
+      hint: `environment ${served} answered where ${expected} was expected: pathproof is talking to the wrong environment — check the base URL, DNS, the ingress and --env before anything else`,
       reason,
     };
   }
   return {
     layer: 'drift',
-    hint: `served version is ${served}, expected ${expected}${by}: what answers is not what was deployed — check which image each replica runs and whether old replicas still get traffic`,
     message,
+    hint: `serving ${served}, expected ${expected}: the running container is not the intended build — check the image tag the orchestrator actually runs, and whether old replicas still get traffic, before the code`,
     reason,
   };
 }

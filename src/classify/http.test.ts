@@ -225,7 +225,27 @@ describe('classifyHttp', () => {
         failed: [{ kind: 'version', subject: '$.version', expression: 'version (2.0.2) == 2.0.3', expected: '2.0.3', actual: '2.0.2', passed: false }],
       },
       'drift',
-      ['served version is "2.0.2", expected "2.0.3"'],
+      ['serving 2.0.2, expected 2.0.3: the running container is not the intended build'],
+    ],
+    [
+      'environment identity differs',
+      {
+        request: { method: 'GET', url: 'https://shop.example.com/api/env' },
+        observation: observation({ status: 200, body: '{"name":"staging"}' }),
+        failed: [{ kind: 'environment', subject: '$.name', expression: 'environment ("staging") == "production"', expected: 'production', actual: 'staging', passed: false }],
+      },
+      'drift',
+      ['environment staging answered where production was expected', 'wrong environment'],
+    ],
+    [
+      'no version served',
+      {
+        request: { method: 'GET', url: 'https://shop.example.com/version' },
+        observation: observation({ status: 200, body: '{}' }),
+        failed: [{ kind: 'version', subject: '$.version', expression: 'version (missing) == "2.0.3"', expected: '2.0.3', actual: undefined, passed: false }],
+      },
+      'drift',
+      ['no version exposed at GET /version $.version'],
     ],
   ])('%s → %s', (_name, input, layer, facts) => {
     const failure = classifyHttp(input);

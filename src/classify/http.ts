@@ -103,7 +103,7 @@ export function classifyHttp(input: HttpFailureInput): Failure {
   if (drift !== undefined) {
     const failure = classifyDrift({
       kind: drift.kind as 'version' | 'environment',
-      expected: String(drift.expected),
+      expected: drift.expected === undefined || drift.expected === null ? undefined : String(drift.expected),
       served: drift.actual === undefined || drift.actual === null ? undefined : String(drift.actual),
       source: `${label}${drift.subject === undefined ? '' : ` ${drift.subject}`}`,
     });

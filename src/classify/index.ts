@@ -2,7 +2,7 @@
  * Failure → layer, hint, transitions between runs. Pure functions only: no I/O.
  */
 export { errorCode } from './codes.js';
-export { classifyTransport } from './transport.js';
+export { classifyTransport, isRunnerSideCode } from './transport.js';
 export type { TransportContext, TransportPhase } from './transport.js';
 export { detectProxy, isJsonBody } from './proxy-signatures.js';
 export type { ProxyEvidenceInput, ProxyMatch } from './proxy-signatures.js';

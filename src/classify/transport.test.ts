@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Layer } from '../result/types.js';
-import { classifyTransport } from './transport.js';
+import { classifyTransport, isRunnerSideCode } from './transport.js';
 
 const URL_WITH_SECRET = 'https://shop.example.com:8443/api/refunds?token=s3cret&x=1';
 const context = { method: 'POST', url: URL_WITH_SECRET };
@@ -39,7 +39,19 @@ describe('classifyTransport', () => {
     ['ERR_SSL_WRONG_VERSION_NUMBER', 'tls', 'endpoint', ['does not speak TLS', 'http:// versus https://']],
     ['ERR_SSL_SOMETHING_NEW', 'tls', 'endpoint', ['TLS error ERR_SSL_SOMETHING_NEW', 'TLS handshake failed']],
     ['CERT_SIGNATURE_FAILURE', 'tls', 'endpoint', ['TLS error CERT_SIGNATURE_FAILURE']],
+    ['PATHPROOF_REDIRECT_INVALID', 'redirect', 'route', ['redirected to an invalid or non-http location', 'redirect rules']],
+    ['PATHPROOF_HTTP_ERROR', 'connect', 'endpoint', ['in connect before any response from shop.example.com:8443', 'carries no code']],
+    ['PATHPROOF_HTTP_ERROR', 'body', 'app', ['while reading the body', 'broke mid-way']],
+    ['PATHPROOF_NO_RESPONSE', undefined, 'endpoint', ['got no response from shop.example.com:8443']],
+    ['PATHPROOF_ABORTED', 'aborted', 'endpoint', ['cancelled by pathproof', 'says nothing about the target']],
+    ['UND_ERR_ABORTED', 'headers', 'endpoint', ['cancelled by pathproof']],
+    ['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'body', 'app', ['did not match its content-length', 'cut off']],
+    ['HPE_INVALID_CONSTANT', 'headers', 'endpoint', ['does not speak HTTP properly (HPE_INVALID_CONSTANT)', 'shop.example.com:8443']],
+    ['HPE_INVALID_CHUNK_SIZE', 'body', 'app', ['was malformed (HPE_INVALID_CHUNK_SIZE)', 'mid-response']],
+    ['ERR_INVALID_URL', 'request', 'endpoint', ['could not be sent as written (ERR_INVALID_URL)', 'fix the journey step']],
+    ['UND_ERR_INVALID_ARG', 'request', 'endpoint', ['could not be sent as written']],
     ['EWHATEVER', 'connect', 'endpoint', ['EWHATEVER', 'unrecognised transport error']],
+    ['constructor', 'connect', 'endpoint', ['constructor', 'unrecognised transport error']],
   ])('%s (phase %s) → %s', (code, phase, layer, facts) => {
     const failure = classifyTransport(code, { ...context, ...(phase === undefined ? {} : { phase }) });
     expect(failure.layer).toBe(layer);
@@ -49,6 +61,20 @@ describe('classifyTransport', () => {
     expect(failure.hint).not.toMatch(/s3cret|token=|\?/);
     expect(failure.hint).not.toContain('\n');
     expect(failure.reason).toContain(code);
+  });
+
+  it.each([
+    ['PATHPROOF_ABORTED', true],
+    ['UND_ERR_ABORTED', true],
+    ['ERR_INVALID_URL', true],
+    ['UND_ERR_INVALID_ARG', true],
+    ['ERR_INVALID_CHAR', true],
+    ['ECONNREFUSED', false],
+    ['PATHPROOF_DEADLINE', false],
+    ['PATHPROOF_HTTP_ERROR', false],
+  ])('isRunnerSideCode(%s) → %s, and the reason says so', (code, ours) => {
+    expect(isRunnerSideCode(code)).toBe(ours);
+    expect(classifyTransport(code, context).reason?.includes("pathproof's side")).toBe(ours);
   });
 
   it('names the time budget that ran out', () => {

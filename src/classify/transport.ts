@@ -11,6 +11,14 @@
  *   not answer in time → `app`; but a deadline hit while still resolving / connecting /
  *   handshaking is the endpoint's fault (packets dropped, host down) → `endpoint`.
  * - Unknown codes → `endpoint`, with the code in the hint so it can be added here.
+ * - HTTP parse errors (`HPE_*`, llhttp): before the body, what answered does not speak
+ *   HTTP (a TLS port dialled with http://, another protocol) → `endpoint`; in the body,
+ *   the response broke mid-way → `app`.
+ * - Codes on OUR side (the run was interrupted, the journey's request cannot be sent as
+ *   written) still get a row so nothing crashes, but `isRunnerSideCode` names them so a
+ *   driver can report "could not verify" instead of blaming the target.
+ * - `PATHPROOF_HTTP_ERROR` (an error with no code at all) and `PATHPROOF_NO_RESPONSE` (no
+ *   response and no error) are judged by phase like a reset: nothing usable answered.
  */
 import type { Failure, Layer } from '../result/types.js';
 import { formatDuration, hostOf, hostPortOf, requestLabel } from './hints.js';
@@ -118,7 +126,58 @@ const TRANSPORT_RULES: Readonly<Record<string, TransportRule>> = {
   PATHPROOF_REDIRECT_LOOP: redirectRule('redirects in a loop'),
   PATHPROOF_TOO_MANY_REDIRECTS: redirectRule('redirected too many times'),
   PATHPROOF_REDIRECT_INVALID: redirectRule('redirected to an invalid or non-http location'),
+  PATHPROOF_HTTP_ERROR: {
+    layer: (facts) => (midResponse(facts) ? 'app' : 'endpoint'),
+    hint: (f) =>
+      midResponse(f)
+        ? `${f.label} failed while reading the body with an error that carries no code: the response broke mid-way — check the app (or proxy) did not die mid-response`
+        : `${f.label} failed${f.phase === undefined ? '' : ` in ${f.phase}`} before any response from ${f.hostPort}, with an error that carries no code (see the message) — check the connection to the target`,
+  },
+  PATHPROOF_NO_RESPONSE: {
+    layer: 'endpoint',
+    hint: (f) => `${f.label} got no response from ${f.hostPort} and no error to explain it — check the connection to the target and retry`,
+  },
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: {
+    layer: 'app',
+    hint: (f) => `the body of ${f.label} did not match its content-length: the response was cut off — check the app (or a proxy in front of it) did not die mid-response`,
+  },
+  PATHPROOF_ABORTED: {
+    layer: 'endpoint',
+    hint: (f) => `${f.label} was cancelled by pathproof before ${f.hostPort} answered (the run was interrupted): this says nothing about the target — run again`,
+  },
+  UND_ERR_ABORTED: {
+    layer: 'endpoint',
+    hint: (f) => `${f.label} was cancelled by pathproof before ${f.hostPort} answered (the run was interrupted): this says nothing about the target — run again`,
+  },
 };
+
+/**
+ * Codes raised on pathproof's side: the run was interrupted, or the journey's request
+ * cannot be sent as written (invalid URL, header or body). A driver should report these as
+ * "could not verify" (RunnerError), never as the target failing.
+ */
+const RUNNER_SIDE_CODES: ReadonlySet<string> = new Set([
+  'PATHPROOF_ABORTED',
+  'UND_ERR_ABORTED',
+  'ERR_INVALID_URL',
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_NOT_SUPPORTED',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_INVALID_CHAR',
+  'ERR_UNESCAPED_CHARACTERS',
+]);
+
+/** True when the code is pathproof's side (see RUNNER_SIDE_CODES), not the target's. */
+export function isRunnerSideCode(code: string): boolean {
+  return RUNNER_SIDE_CODES.has(code);
+}
+
+/** The journey's request could not be sent as written: name it, blame nobody downstream. */
+const REQUEST_INVALID_HINT = (f: Facts, code: string): string =>
+  `${f.label} could not be sent as written (${code}): the journey's URL, headers or body are invalid — fix the journey step; the target was not reached`;
 
 /** TLS verification codes from Node/OpenSSL, with what is wrong with the certificate. */
 const TLS_PROBLEMS: Readonly<Record<string, string>> = {
@@ -139,7 +198,8 @@ const TLS_PROBLEMS: Readonly<Record<string, string>> = {
 const TLS_PREFIXES = ['ERR_SSL_', 'ERR_TLS_', 'CERT_'] as const;
 
 function isTlsCode(code: string): boolean {
-  return code in TLS_PROBLEMS || TLS_PREFIXES.some((prefix) => code.startsWith(prefix));
+  // Object.hasOwn, not `in`: a code like "constructor" must not match Object.prototype.
+  return Object.hasOwn(TLS_PROBLEMS, code) || TLS_PREFIXES.some((prefix) => code.startsWith(prefix));
 }
 
 /**
@@ -150,13 +210,35 @@ export function classifyTransport(code: string, context: TransportContext): Fail
   const facts = factsOf(context);
   const message = context.message ?? code;
   const phaseNote = context.phase === undefined ? '' : ` in phase ${context.phase}`;
-  const rule = TRANSPORT_RULES[code];
+  const rule = Object.hasOwn(TRANSPORT_RULES, code) ? TRANSPORT_RULES[code] : undefined;
   if (rule !== undefined) {
     const layer = typeof rule.layer === 'function' ? rule.layer(facts) : rule.layer;
-    return { layer, hint: rule.hint(facts, code), message, code, reason: `transport code ${code}${phaseNote}` };
+    const side = isRunnerSideCode(code) ? ": pathproof's side, not evidence about the target" : '';
+    return { layer, hint: rule.hint(facts, code), message, code, reason: `transport code ${code}${phaseNote}${side}` };
+  }
+  if (isRunnerSideCode(code)) {
+    return {
+      layer: 'endpoint',
+      hint: REQUEST_INVALID_HINT(facts, code),
+      message,
+      code,
+      reason: `code ${code}${phaseNote}: pathproof's side, not evidence about the target`,
+    };
+  }
+  if (code.startsWith('HPE_')) {
+    const body = midResponse(facts);
+    return {
+      layer: body ? 'app' : 'endpoint',
+      hint: body
+        ? `the body of ${facts.label} was malformed (${code}): the response broke mid-way — check the app (or a proxy in front of it) did not die or misbehave mid-response`
+        : `what answered on ${facts.hostPort} for ${facts.label} does not speak HTTP properly (${code}) — check the right service listens on that port (a TLS port dialled with http://, another protocol)`,
+      message,
+      code,
+      reason: `HTTP parse error ${code}${phaseNote}`,
+    };
   }
   if (isTlsCode(code)) {
-    const problem = TLS_PROBLEMS[code] ?? 'the TLS handshake failed — check the certificate and TLS configuration of the target';
+    const problem = (Object.hasOwn(TLS_PROBLEMS, code) ? TLS_PROBLEMS[code] : undefined) ?? 'the TLS handshake failed — check the certificate and TLS configuration of the target';
     return {
       layer: 'endpoint',
       hint: `TLS error ${code} from ${facts.hostPort} on ${facts.label}: ${problem}`,

@@ -6,6 +6,8 @@ export const USAGE = `Usage: pathproof <command> [options]
 Commands:
   run [files|dirs]        run journeys (default: journeys/)
   validate [files|dirs]   check journeys; every problem as file:line:col  field  message
+  serve [files|dirs]      scheduled canaries, /metrics, /healthz, the API and webhooks
+  report [RUN_DIR]        print a past run's summary and the path of its index.html (default: the latest run)
   schema                  print the JSON Schema of the journey language
   demo                    start the bundled sample app and run the bundled journeys against it
   help                    this text

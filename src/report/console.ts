@@ -65,9 +65,9 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     const duration = dim(formatDuration(result.durationMs).padStart(6));
     switch (result.outcome) {
       case 'passed':
-        return `${head} ${duration}`;
+        return `${head} ${duration}  ${transitionText(result)}`.trimEnd();
       case 'flaky':
-        return `${head} ${duration}  ${dim(`passed on attempt ${result.attempts.length}`)}`;
+        return `${head} ${duration}  ${dim(`passed on attempt ${result.attempts.length}`)}  ${transitionText(result)}`.trimEnd();
       case 'failed':
         return `${head} ${duration}  ${result.stage ?? '?'} · ${bold(result.layer ?? '?')}  ${transitionText(result)}`.trimEnd();
       case 'error':
@@ -77,10 +77,12 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     }
   };
 
+  /** `route → authz progressed` after the journey line; nothing when new or unchanged (no news). */
   const transitionText = (result: JourneyResult): string => {
     const t = result.transition;
     if (!t || t.kind === 'new' || t.kind === 'unchanged') return '';
-    return dim(`${t.from ?? '?'} → ${t.to ?? '?'} ${t.kind}`);
+    const paint = t.kind === 'broke' || t.kind === 'regressed' ? red : t.kind === 'recovered' ? green : yellow;
+    return `${dim(`${t.from ?? '?'} →`)} ${dim(t.to ?? '?')} ${paint(t.kind)}`;
   };
 
   const details = (result: JourneyResult): string[] => {
@@ -102,8 +104,10 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     if (runtime?.servedBy) served.push(runtime.servedBy);
     if (runtime?.remoteAddress) served.push(runtime.remoteAddress);
     if (served.length > 0) out.push(`    ${dim('served')}  ${served.join(' · ')}`);
-    if (result.transition && result.transition.kind !== 'new') {
-      out.push(`    ${dim('since ')}  ${result.transition.from ?? '?'} → ${result.transition.to ?? '?'}  ${result.transition.kind}`);
+    const t = result.transition;
+    if (t && t.kind !== 'new') {
+      const what = t.kind === 'unchanged' && t.from === t.to ? `unchanged: ${t.to ?? '?'} as in the previous run` : `${t.from ?? '?'} → ${t.to ?? '?'}  ${t.kind}`;
+      out.push(`    ${dim('since ')}  ${what}${t.previousRunId ? dim(` (previous run ${t.previousRunId})`) : ''}`);
     }
     for (const evidence of step?.evidence ?? []) out.push(`    ${dim('file  ')}  ${evidence.path}`);
     if (result.attempts.length > 1) {

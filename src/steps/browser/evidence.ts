@@ -108,6 +108,7 @@ export async function observe(scope: FailureScope, input: FailureInput, budgetEn
     ...(seen.document?.status !== undefined ? { documentStatus: seen.document.status } : {}),
     ...(seen.document?.headers ? { documentHeaders: seen.document.headers } : {}),
     failedRequests: seen.failedRequests,
+    ...(seen.pendingRequests.length > 0 ? { pendingRequests: seen.pendingRequests } : {}),
     consoleErrors: seen.consoleErrors,
     pageErrors: seen.pageErrors,
     ...(input.target ? { locator: describeTarget(input.target) } : {}),

@@ -7,10 +7,16 @@
  * resolves as soon as the click is dispatched, so the fetch it triggers (and its 401)
  * usually lands while the *next* step (`see: …`) is waiting; without the carry-over the
  * failing step would have no evidence and the 401 would read as wrong text.
+ *
+ * In-flight requests: a fetch that never answers leaves no failed request behind, so the
+ * step's failure would read as wrong text. Requests are tracked from `request` until their
+ * `response` (headers arrived: it answered) or `requestfailed`; what is left at snapshot
+ * time is pending. Only xhr/fetch count: documents have their own navigation handling, and
+ * long-lived streams (eventsource, websocket) are pending by design.
  */
 import type { ConsoleMessage, Page, Request, Response } from 'playwright';
 import type { Clock } from '../../result/clock.js';
-import type { FailedRequest } from '../../result/types.js';
+import type { FailedRequest, PendingRequest } from '../../result/types.js';
 
 export interface DocumentSeen {
   readonly url: string;
@@ -22,6 +28,11 @@ export interface DocumentSeen {
 
 export interface RecorderSnapshot {
   readonly failedRequests: readonly FailedRequest[];
+  /**
+   * xhr/fetch requests started in the window that had no response and no failure yet when
+   * the snapshot was taken: what the page was still waiting for (a hung API call).
+   */
+  readonly pendingRequests: readonly PendingRequest[];
   readonly consoleErrors: readonly string[];
   readonly pageErrors: readonly string[];
   /** The last main-frame navigation of the page (not windowed: it is the page's current state). */
@@ -52,6 +63,8 @@ export function pickHeaders(headers: Readonly<Record<string, string>>): Record<s
 /** Bounds memory on chatty pages: a window keeps at most this many events of each kind. */
 const MAX_EVENTS = 50;
 const MAX_TEXT = 500;
+/** Resource types whose pending state is evidence (see the module comment). */
+const PENDING_RESOURCES: ReadonlySet<string> = new Set(['xhr', 'fetch']);
 
 interface Stamped<T> {
   readonly step: number;
@@ -65,6 +78,8 @@ function clip(text: string): string {
 export function recordPage(page: Page, clock: Clock): PageRecorder {
   let step = 0;
   const started = new WeakMap<Request, number>();
+  // Insertion order = start order, so the oldest pending request comes first.
+  const inFlight = new Map<Request, { step: number; start: number }>();
   const requests: Stamped<FailedRequest>[] = [];
   const consoleErrors: Stamped<string>[] = [];
   const pageErrors: Stamped<string>[] = [];
@@ -88,10 +103,14 @@ export function recordPage(page: Page, clock: Clock): PageRecorder {
   };
 
   const onRequest = (request: Request): void => {
-    started.set(request, clock.now());
+    const start = clock.now();
+    started.set(request, start);
+    // Bounded like the other events: a page firing hundreds of polls keeps the first ones.
+    if (PENDING_RESOURCES.has(request.resourceType()) && inFlight.size < MAX_EVENTS * 2) inFlight.set(request, { step, start });
   };
   const onResponse = (response: Response): void => {
     const request = response.request();
+    inFlight.delete(request);
     const status = response.status();
     const headers = pickHeaders(response.headers());
     if (isMainDocument(request)) document = { url: response.url(), status, headers };
@@ -106,6 +125,7 @@ export function recordPage(page: Page, clock: Clock): PageRecorder {
     });
   };
   const onRequestFailed = (request: Request): void => {
+    inFlight.delete(request);
     const failure = request.failure()?.errorText;
     if (isMainDocument(request)) document = { url: request.url(), failure };
     push(requests, {
@@ -138,13 +158,21 @@ export function recordPage(page: Page, clock: Clock): PageRecorder {
   return {
     beginStep() {
       step += 1;
+      for (const [request, seen] of inFlight) if (seen.step < step - 1) inFlight.delete(request);
       prune(requests);
       prune(consoleErrors);
       prune(pageErrors);
     },
     snapshot() {
+      const now = clock.now();
+      const pendingRequests: PendingRequest[] = [];
+      for (const [request, seen] of inFlight) {
+        if (seen.step < step - 1) continue;
+        pendingRequests.push({ method: request.method(), url: request.url(), resourceType: request.resourceType(), pendingMs: Math.round(now - seen.start) });
+      }
       return {
         failedRequests: values(requests),
+        pendingRequests,
         consoleErrors: values(consoleErrors),
         pageErrors: values(pageErrors),
         document,
@@ -156,6 +184,7 @@ export function recordPage(page: Page, clock: Clock): PageRecorder {
       page.off('requestfailed', onRequestFailed);
       page.off('console', onConsole);
       page.off('pageerror', onPageError);
+      inFlight.clear();
     },
   };
 }

@@ -1,0 +1,127 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { JourneyResult, Layer, Outcome, RunResult } from '../result/types.js';
+import { HISTORY_FILE, MAX_HISTORY_RUNS, appendHistory, parseHistory, readHistory } from './history.js';
+
+function root(): string {
+  return mkdtempSync(join(tmpdir(), 'pathproof-history-'));
+}
+
+function journey(name: string, outcome: Outcome, layer?: Layer): JourneyResult {
+  return { name, file: `${name}.yaml`, tags: [], outcome, durationMs: 1, attempts: [], ...(layer ? { layer } : {}) };
+}
+
+function run(runId: string, journeys: JourneyResult[], env?: string): RunResult {
+  return {
+    schemaVersion: 1,
+    runId,
+    status: 'complete',
+    trigger: env ? { env } : {},
+    startedAt: '2026-11-22T09:15:02.000Z',
+    durationMs: 5,
+    outcome: journeys.some((j) => j.outcome === 'failed') ? 'failed' : 'passed',
+    counts: { passed: 0, flaky: 0, failed: 0, error: 0, skipped: 0 },
+    journeys,
+  };
+}
+
+async function index(dir: string) {
+  const read = await readHistory(dir);
+  if (!read.ok) throw new Error(read.warning);
+  return read.index;
+}
+
+describe('history index', () => {
+  it('is empty (not an error) when missing', async () => {
+    const history = await index(root());
+    expect(history.previous('refund-api', undefined)).toBeUndefined();
+    expect(history.runs()).toEqual([]);
+  });
+
+  it('creates a missing report root and records outcome, layer and time per journey', async () => {
+    const dir = join(root(), 'not', 'yet');
+    await appendHistory(dir, run('r1', [journey('refund-api', 'failed', 'route'), journey('api-health', 'passed')]), '/tmp/r1');
+    const history = await index(dir);
+    expect(history.previous('refund-api', undefined)).toEqual({ runId: 'r1', outcome: 'failed', layer: 'route', startedAt: '2026-11-22T09:15:02.000Z' });
+    expect(history.previous('api-health', undefined)).toMatchObject({ runId: 'r1', outcome: 'passed' });
+    expect(history.runs()).toEqual([{ runId: 'r1', startedAt: '2026-11-22T09:15:02.000Z', outcome: 'failed', dir: '/tmp/r1' }]);
+    // No temporary file is left behind.
+    expect(readdirSync(dir)).toEqual([HISTORY_FILE]);
+  });
+
+  it('keeps environments apart', async () => {
+    const dir = root();
+    await appendHistory(dir, run('r1', [journey('refund-api', 'failed', 'route')], 'staging'));
+    await appendHistory(dir, run('r2', [journey('refund-api', 'passed')], 'prod'));
+    const history = await index(dir);
+    expect(history.previous('refund-api', 'staging')).toMatchObject({ runId: 'r1', layer: 'route' });
+    expect(history.previous('refund-api', 'prod')).toMatchObject({ runId: 'r2', outcome: 'passed' });
+    expect(history.previous('refund-api', undefined)).toBeUndefined();
+    expect(history.runs('staging').map((r) => r.runId)).toEqual(['r1']);
+    expect(history.runs().map((r) => r.runId)).toEqual(['r1', 'r2']);
+  });
+
+  it('keeps the previous entry of a journey that was skipped', async () => {
+    const dir = root();
+    await appendHistory(dir, run('r1', [journey('refund-api', 'failed', 'authz')]));
+    await appendHistory(dir, run('r2', [journey('refund-api', 'skipped')]));
+    expect((await index(dir)).previous('refund-api', undefined)).toMatchObject({ runId: 'r1', layer: 'authz' });
+  });
+
+  it.each([
+    ['truncated JSON', '{"version":1,"runs":[', /not valid JSON/],
+    ['another shape', '{"version":2,"entries":[]}', /unknown shape/],
+    ['an array', '[]', /unknown shape/],
+  ])('says transitions are unavailable for %s, and the next append rewrites it', async (_what, text, why) => {
+    const dir = root();
+    writeFileSync(join(dir, HISTORY_FILE), text);
+    const read = await readHistory(dir);
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.warning).toMatch(/^transitions unavailable: could not read .*history\.json/);
+    expect(read.warning).toMatch(why);
+    expect(read.warning).toContain('rewritten after this run');
+    await appendHistory(dir, run('r1', [journey('refund-api', 'passed')]));
+    expect((await index(dir)).previous('refund-api', undefined)).toMatchObject({ runId: 'r1' });
+    expect(JSON.parse(readFileSync(join(dir, HISTORY_FILE), 'utf8'))).toMatchObject({ version: 1 });
+  });
+
+  it('drops malformed entries instead of trusting them', () => {
+    const file = parseHistory(
+      JSON.stringify({
+        version: 1,
+        runs: [{ runId: 'r1', startedAt: 't', outcome: 'passed' }, { runId: 2 }, 'junk'],
+        journeys: {
+          good: { '': { runId: 'r1', outcome: 'failed', layer: 'route' } },
+          'bad-layer': { '': { runId: 'r1', outcome: 'failed', layer: 'database' } },
+          'bad-outcome': { '': { runId: 'r1', outcome: 'exploded' } },
+          'not-a-map': 7,
+        },
+      }),
+    );
+    expect(file.runs).toHaveLength(1);
+    expect(file.journeys.good?.['']).toEqual({ runId: 'r1', outcome: 'failed', layer: 'route' });
+    expect(file.journeys['bad-layer']).toEqual({});
+    expect(file.journeys['bad-outcome']).toEqual({});
+    expect(file.journeys['not-a-map']).toBeUndefined();
+  });
+
+  it('never answers for inherited object keys', async () => {
+    const history = await index(root());
+    expect(history.previous('__proto__', undefined)).toBeUndefined();
+    expect(history.previous('constructor', undefined)).toBeUndefined();
+  });
+
+  it(`keeps the last ${MAX_HISTORY_RUNS} runs`, async () => {
+    const dir = root();
+    const runs = Array.from({ length: MAX_HISTORY_RUNS + 3 }, (_, i) => ({ runId: `r${i}`, startedAt: 't', outcome: 'passed' }));
+    writeFileSync(join(dir, HISTORY_FILE), JSON.stringify({ version: 1, runs, journeys: {} }));
+    await appendHistory(dir, run('last', [journey('a', 'passed')]));
+    const kept = (await index(dir)).runs();
+    expect(kept).toHaveLength(MAX_HISTORY_RUNS);
+    expect(kept.at(-1)?.runId).toBe('last');
+    expect(kept[0]?.runId).toBe('r4');
+  });
+});
