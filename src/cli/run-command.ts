@@ -21,6 +21,9 @@ import { consoleReporter } from '../report/console.js';
 import { executeRun } from './execute.js';
 import type { ExecuteResult } from './execute.js';
 import { buildReporters } from './reporters.js';
+import { planRerun } from './rerun.js';
+import type { RerunPlan } from './rerun.js';
+import { selectShard } from '../runner/shard.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -49,13 +52,43 @@ export function selectJourneys(journeys: readonly LoadedJourney[], tags: readonl
 }
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
-  const { args, io } = options;
+  const { io } = options;
   const clock = options.clock ?? systemClock();
 
-  const project = await loadProject(io.cwd, { file: args.config });
+  const project = await loadProject(io.cwd, { file: options.args.config });
   if (!project.ok) {
     printDiagnostics(io, project.diagnostics);
     return EXIT.invalid;
+  }
+  const reportRoot = resolve(io.cwd, options.args.reportDir ?? project.config.reportDir ?? DEFAULTS.reportDir);
+
+  // Progress notes go where people read: stderr when stdout carries run.json (--reporter json).
+  const note = options.args.reporters.includes('json') ? io.stderr : io.stdout;
+
+  // --rerun-failed: the journeys (and files) come from an earlier run, which this one continues.
+  let rerun: Extract<RerunPlan, { kind: 'rerun' }> | undefined;
+  let args = options.args;
+  if (args.rerunFailed) {
+    const plan = await planRerun({ paths: args.paths, cwd: io.cwd, reportRoot, env: args.env });
+    if (plan.kind === 'invalid') {
+      io.stderr(`pathproof: ${plan.message}\n`);
+      return EXIT.invalid;
+    }
+    if (plan.kind === 'nothing') {
+      note(`pathproof: ${plan.message}\n`);
+      return EXIT.passed;
+    }
+    rerun = plan;
+    // A re-run verifies the same thing as the run it continues, unless told otherwise.
+    const before = plan.previous.trigger;
+    args = {
+      ...args,
+      paths: [...plan.paths],
+      after: args.after ?? before.after,
+      deployId: args.deployId ?? before.deployId,
+      expectVersion: args.expectVersion ?? before.expectVersion,
+    };
+    note(`re-running ${plan.names.length} failed ${plan.names.length === 1 ? 'journey' : 'journeys'} of run ${plan.previous.runId}: ${plan.names.join(', ')}\n`);
   }
   // --expect-version also feeds ${EXPECTED_VERSION}, so a journey that reads it needs no other setting.
   const expectEnv = args.expectVersion ? { EXPECTED_VERSION: args.expectVersion } : {};
@@ -71,20 +104,37 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     printDiagnostics(io, loaded.diagnostics);
     return EXIT.invalid;
   }
-  const selected = selectJourneys(loaded.journeys, args.tags).map((j) =>
+  let selected = selectJourneys(loaded.journeys, args.tags).map((j) =>
     j.journey.target || !environment.target ? j : { ...j, journey: { ...j.journey, target: environment.target } },
   );
+  if (rerun) {
+    const wanted = new Set(rerun.names);
+    selected = selected.filter((j) => wanted.has(j.journey.name));
+    const missing = rerun.names.filter((name) => !loaded.journeys.some((j) => j.journey.name === name));
+    if (missing.length > 0) io.stderr(`pathproof: not found in ${paths.join(', ')} (renamed or removed?): ${missing.join(', ')}\n`);
+  }
   if (selected.length === 0) {
     const why = args.tags.length > 0 ? ` with tag ${args.tags.join(' or ')}` : '';
-    io.stderr(`pathproof: no journeys${why} in ${paths.join(', ')}\n`);
+    const which = rerun ? ` to re-run from run ${rerun.previous.runId}` : '';
+    io.stderr(`pathproof: no journeys${which}${why} in ${paths.join(', ')}\n`);
     return EXIT.invalid;
+  }
+  if (args.shard) {
+    const { index, total } = args.shard;
+    const all = selected.length;
+    selected = selectShard(selected, args.shard, (j) => j.journey.name);
+    // With many shards some may be empty: that is not an error, every journey is covered elsewhere.
+    if (selected.length === 0) {
+      note(`pathproof: shard ${index}/${total} has no journeys (${all} selected, split over ${total} shards): nothing to run\n`);
+      return EXIT.passed;
+    }
+    note(`shard ${index}/${total}: ${selected.length} of ${all} journeys\n`);
   }
 
   const defaults = project.config.defaults ?? {};
   const concurrency = args.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency;
   const redactor = createRedactor(selected.flatMap((j) => j.secrets));
   const runId = makeRunId(clock.wallNow());
-  const reportRoot = resolve(io.cwd, args.reportDir ?? project.config.reportDir ?? DEFAULTS.reportDir);
   const runDir = args.out ? (isAbsolute(args.out) ? args.out : resolve(io.cwd, args.out)) : join(reportRoot, runId);
   const expectVersion = args.expectVersion ?? environment.expectVersion;
   const trigger: Trigger = {
@@ -101,6 +151,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     console: consoleReporter({ write: human, color: io.color && !jsonOnStdout, verbose: !args.quiet }),
     jsonStdout: jsonOnStdout ? io.stdout : undefined,
     env: io.env,
+    investigate: args.investigate,
   });
 
   // Built once for the run; Playwright is imported only if a selected journey needs it.
@@ -151,6 +202,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       signal: hardStop.signal,
       stopping: () => stopping,
       interrupted: () => interrupted,
+      ...(rerun ? { extra: { continues: rerun.previous.runId } } : {}),
     });
   } finally {
     clearTimeout(graceTimer);

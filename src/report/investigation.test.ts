@@ -1,0 +1,130 @@
+import { access, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { JourneyResult, RunResult } from '../result/types.js';
+import { nextChecks } from '../classify/hints.js';
+import { buildInvestigation, investigationReporter, renderInvestigation } from './investigation.js';
+import { JOURNEYS, MIXED_RUN, runOf } from './run.fixtures.js';
+
+describe('buildInvestigation', () => {
+  const record = buildInvestigation(MIXED_RUN, 'rollback');
+
+  it('names what is back, and which paths recovered since the previous run', () => {
+    expect(record.back).toEqual([
+      { journey: 'api-health', file: 'journeys/api-health.yaml', outcome: 'passed', recovered: true, was: 'proxy' },
+      { journey: 'order-api', file: 'journeys/order-api.yaml', outcome: 'flaky', recovered: false },
+    ]);
+  });
+
+  it('names what is broken with stage, layer, hint, the failed assertion and the evidence', () => {
+    expect(record.broken).toEqual([
+      {
+        journey: 'refund-api',
+        file: 'journeys/refund-api.yaml',
+        stage: 'action',
+        layer: 'route',
+        hint: JOURNEYS.failed.hint,
+        failure: expect.arrayContaining(['expected: status (404) == 201']),
+        evidence: ['evidence/refund-api/attempt-1/response-body.txt', 'evidence/refund-api/attempt-1/page.png'],
+        transition: JOURNEYS.failed.transition,
+      },
+    ]);
+    expect(record.unverified).toEqual([{ journey: 'refund-request', file: 'journeys/refund-request.yaml', stage: 'entry', code: 'BROWSER_UNAVAILABLE', message: 'no browser: install Chromium' }]);
+    expect(record.notRun).toEqual([{ journey: 'home-page', reason: 'interrupted' }]);
+  });
+
+  it('keeps a timeline from start through each finished journey to the end, in time order', () => {
+    expect(record.timeline.map((e) => [e.event, e.journey ?? ''])).toEqual([
+      ['run started', ''],
+      ['journey finished', 'refund-request'],
+      ['journey finished', 'api-health'],
+      ['journey finished', 'refund-api'],
+      ['journey finished', 'order-api'],
+      ['run ended', ''],
+    ]);
+    expect(record.timeline[0]!.at).toBe(MIXED_RUN.startedAt);
+    expect(record.timeline.at(-1)!.at).toBe(MIXED_RUN.finishedAt);
+  });
+
+  it('records intended vs served version per journey', () => {
+    expect(record.versions).toContainEqual({
+      journey: 'api-health',
+      expected: '2.0.3',
+      served: '2.0.3',
+      matches: true,
+      environment: { expected: 'demo', served: 'demo' },
+      servedBy: 'pathproof-demo',
+    });
+    const drifted: JourneyResult = { ...JOURNEYS.failed, layer: 'drift', runtime: { version: { expected: '2.0.3', served: '2.1.0' } } };
+    expect(buildInvestigation(runOf([drifted]), 'rollback').versions[0]).toMatchObject({ matches: false, served: '2.1.0' });
+  });
+
+  it('lists transitions that moved, and next checks in the operator order of layers', () => {
+    expect(record.transitions.map((t) => [t.journey, t.kind])).toEqual([
+      ['api-health', 'recovered'],
+      ['refund-api', 'broke'],
+    ]);
+    const authz: JourneyResult = { ...JOURNEYS.failed, name: 'b-authz', layer: 'authz' };
+    const endpoint: JourneyResult = { ...JOURNEYS.failed, name: 'a-endpoint', layer: 'endpoint' };
+    const route: JourneyResult = { ...JOURNEYS.failed, name: 'c-route', layer: 'route' };
+    const checks = buildInvestigation(runOf([authz, endpoint, route]), 'requested').nextChecks;
+    expect(checks.map((c) => c.layer)).toEqual(['endpoint', 'route', 'authz']);
+    expect(checks[0]).toEqual({ layer: 'endpoint', journeys: ['a-endpoint'], checks: nextChecks('endpoint') });
+  });
+
+  it.each<[string, RunResult, RegExp]>([
+    ['all back', runOf([JOURNEYS.recovered, JOURNEYS.flaky]), /^Every user path is back: all 2 journeys passed\.$/],
+    ['mixed', MIXED_RUN, /^2 of 5 user paths are back; 1 still broken \(route\); 1 could not be verified\.$/],
+    ['interrupted', runOf([JOURNEYS.recovered, JOURNEYS.skipped], { status: 'interrupted' }), /^1 of 2 user paths are back\. The run was interrupted/],
+  ])('verdict: %s', (_label, run, expected) => {
+    expect(buildInvestigation(run, 'rollback').verdict).toMatch(expected);
+  });
+});
+
+describe('renderInvestigation', () => {
+  it('says so when everything passed', () => {
+    const markdown = renderInvestigation(buildInvestigation(runOf([JOURNEYS.recovered]), 'rollback'));
+    expect(markdown).toContain('# Investigation: rollback `customer-service:2.0.3`');
+    expect(markdown).toContain('**✅ Every user path is back: all 1 journey passed.**');
+    expect(markdown).toContain('- `api-health` passed — **recovered** (was proxy)');
+    expect(markdown).toContain('Nothing: no journey failed.');
+    expect(markdown).toContain('Nothing: every journey that ran passed.');
+  });
+
+  it('details what is broken, with hints, evidence and the next checks', () => {
+    const markdown = renderInvestigation(buildInvestigation(MIXED_RUN, 'rollback'));
+    expect(markdown).toContain('### `refund-api`: action stage, route layer');
+    expect(markdown).toContain('- evidence: `evidence/refund-api/attempt-1/response-body.txt`, `evidence/refund-api/attempt-1/page.png`');
+    expect(markdown).toContain('1. **route** (`refund-api`)');
+    expect(markdown).toContain(`   - ${nextChecks('route')[0]}`);
+    expect(markdown).toContain('## Could not verify');
+    expect(markdown).toContain('- `home-page`: interrupted');
+    expect(markdown).toContain('| `api-health` | `2.0.3` | `2.0.3` | `demo` | pathproof-demo |');
+  });
+});
+
+describe('investigationReporter', () => {
+  async function runReporter(run: RunResult, always: boolean): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'pathproof-investigation-'));
+    const reporter = investigationReporter({ always });
+    await reporter.onRunStart?.({ runId: run.runId, startedAt: run.startedAt, trigger: run.trigger, runDir: dir, journeys: [], concurrency: 1 });
+    await reporter.onRunEnd?.(run);
+    return dir;
+  }
+  const exists = (file: string) => access(file).then(() => true, () => false);
+
+  it('writes the record and its JSON twin for a rollback run', async () => {
+    const dir = await runReporter(MIXED_RUN, false);
+    const json = JSON.parse(await readFile(join(dir, 'investigation.json'), 'utf8'));
+    expect(json).toEqual(JSON.parse(JSON.stringify(buildInvestigation(MIXED_RUN, 'rollback'))));
+    expect(await readFile(join(dir, 'investigation.md'), 'utf8')).toContain('# Investigation: rollback');
+  });
+
+  it('writes nothing after a deploy unless asked with --investigate', async () => {
+    const deploy = runOf([JOURNEYS.recovered], { trigger: { after: 'deploy' } });
+    expect(await exists(join(await runReporter(deploy, false), 'investigation.md'))).toBe(false);
+    const dir = await runReporter(deploy, true);
+    expect(JSON.parse(await readFile(join(dir, 'investigation.json'), 'utf8'))).toMatchObject({ why: 'requested' });
+  });
+});
