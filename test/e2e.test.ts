@@ -201,6 +201,35 @@ describe('pathproof run (HTTP journeys)', () => {
   });
 });
 
+describe('pathproof run --pushgateway', () => {
+  it('pushes the journey metrics grouped by job and env, never by run id', async () => {
+    const received: { method?: string; url?: string; body: string }[] = [];
+    const gateway = await startServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push({ method: req.method, url: req.url, body });
+        res.writeHead(200);
+        res.end();
+      });
+    });
+    try {
+      const dir = tempDir();
+      writeJourney(dir, 'p.yaml', `name: pushed\ntarget: ${server.url}\nentry:\n  - request: GET /api/items\n`);
+      writeJourney(dir, 'pathproof.yaml', 'environments:\n  staging: {}\n');
+      const out = join(dir, 'out');
+      const result = await runCli(['run', dir, '--out', out, '--env', 'staging', '--pushgateway', gateway.url], { cwd: dir });
+      expect(result.code).toBe(0);
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({ method: 'PUT', url: '/metrics/job/pathproof/env/staging' });
+      expect(received[0]!.body).toMatch(/pathproof_journey_up\{journey="pushed",env="staging"\} 1/);
+      expect(received[0]!.body).not.toContain(readRun(out).runId);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
 describe('pathproof demo', () => {
   it('runs the bundled journeys against the healthy demo and exits 0', async () => {
     const cwd = tempDir();

@@ -21,12 +21,22 @@ run options:
   --concurrency <n>       journeys at once (default 4)
   --retries <n>           retries for every journey (overrides the files)
   --reporter <r>          console (default) or json (run.json on stdout, console on stderr)
+  --rerun-failed [RUN_DIR] re-run the failed/error journeys of the latest (or named) run
+  --shard <i/n>           run shard i of n (journeys split deterministically by name)
+  --investigate           write investigation.md/.json for this run too (always after --after rollback)
+  --pushgateway <url>     push this run's metrics to a Prometheus Pushgateway (also PATHPROOF_PUSHGATEWAY)
   --report-dir <dir>      report root (default reports/)
   --out <dir>             this run's report directory, exactly
   --config <file>         project file (default pathproof.yaml if present)
   --trace off|on-failure  keep a Playwright trace of failed browser attempts (default off: traces
                           record headers and bodies, which may hold secrets)
   --quiet                 only print journeys that need attention
+
+serve options (also --tag, --env, --concurrency, --report-dir, --config):
+  --listen <host:port>    where /metrics, /healthz, the API and webhooks answer (default 127.0.0.1:9464)
+  --token <t>             bearer token for everything but /metrics and /healthz (also PATHPROOF_TOKEN)
+  --run-on-start          run every scheduled journey once at start
+  --jitter <duration>     random delay before each scheduled run, e.g. 5s
 
 demo options:
   --scenario <name>       start the demo broken: missing-route, auth-broken, forbidden, server-error,

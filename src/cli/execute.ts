@@ -14,7 +14,8 @@ import { exitCodeFor } from '../runner/outcome.js';
 import { summarizeRun } from '../runner/summary.js';
 import { computeTransition } from '../classify/transition.js';
 import { evidenceSink } from '../report/evidence.js';
-import { appendHistory, readHistory } from '../report/history.js';
+import { createHistoryWriter, readHistory } from '../report/history.js';
+import type { HistoryWriter } from '../report/history.js';
 import { multiplex } from '../report/reporter.js';
 import type { Reporter, ReporterFailure } from '../report/reporter.js';
 
@@ -40,6 +41,8 @@ export interface ExecuteOptions {
   /** True once the run stops taking new journeys. */
   readonly stopping: () => boolean;
   readonly interrupted: () => boolean;
+  /** Shared by every run of a long-lived process (serve), so concurrent runs never lose an update. */
+  readonly history?: HistoryWriter;
   /** Fields added to run.json (e.g. `continues` for --rerun-failed). */
   readonly extra?: Record<string, unknown>;
 }
@@ -132,7 +135,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   if (!interrupted && mux.failures.some((f) => f.essential)) exitCode = exitCodeFor(final.outcome, { reportFailed: true });
 
   try {
-    await appendHistory(options.reportRoot, redactor.redactDeep(final), options.runDir);
+    await (options.history ?? createHistoryWriter()).append(options.reportRoot, redactor.redactDeep(final), options.runDir);
   } catch (error) {
     warnings.push(`history index not updated: ${(error as Error).message}`);
   }

@@ -215,5 +215,18 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     io.stderr(`pathproof: ${failure.reporter} report could not be written: ${failure.message}\n`);
   }
   if (!result.failures.some((f) => f.reporter === 'json')) human(`report: ${join(runDir, 'run.json')}\n`);
+
+  // A one-shot run has no /metrics to scrape: push the same journey metrics instead. A failed
+  // push is reported but never changes the verdict on the target.
+  const pushgateway = args.pushgateway ?? project.config.pushgateway;
+  if (pushgateway) {
+    const { pushRunMetrics } = await import('../metrics/push.js');
+    try {
+      await pushRunMetrics({ url: pushgateway, run: result.run, env: args.env });
+      human(`metrics pushed to ${redactor.redact(new URL(pushgateway).origin)}\n`);
+    } catch (error) {
+      io.stderr(`pathproof: warning: metrics not pushed: ${redactor.redact((error as Error).message)}\n`);
+    }
+  }
   return result.exitCode;
 }

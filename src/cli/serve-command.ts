@@ -1,9 +1,340 @@
-/** `pathproof serve`: scheduled canaries, /metrics, the API and webhooks. (In progress.) */
+/**
+ * `pathproof serve`: the composition root of the long-running mode. Built here, once, and
+ * shared by every run: the undici dispatcher, one lazily launched browser (relaunched by
+ * the browser support if it dies), the prom-client Registry, the clock, the concurrency
+ * semaphore. Journeys run on their cron schedules, from the API and from Flagger webhooks;
+ * each run writes its report directory under the report root, like `pathproof run`.
+ *
+ * Signals: SIGHUP re-reads the journey files (an invalid set is reported and the previous
+ * valid one keeps running); SIGTERM / SIGINT drain: schedules stop, queued runs are
+ * cancelled, running journeys get GRACE_MS to finish before they are cut; then exit 0.
+ */
+import { join, resolve } from 'node:path';
+import { Registry } from 'prom-client';
+import { createHttpDeps } from '../steps/http/dispatcher.js';
+import type { BrowserSupport, Redactor } from '../steps/types.js';
+import { systemClock } from '../result/clock.js';
 import { EXIT } from '../result/types.js';
+import type { RunResult, Trigger } from '../result/types.js';
+import { DEFAULTS, parseDuration } from '../journey/schema.js';
+import { loadProject, resolveEnvironment } from '../journey/project.js';
+import { loadJourneys } from '../journey/discover.js';
+import type { LoadedJourney } from '../journey/load.js';
+import type { Diagnostic } from '../journey/diagnostics.js';
+import { createRedactor } from '../journey/secrets.js';
+import { makeRunId } from '../runner/summary.js';
+import { createMetrics } from '../metrics/metrics.js';
+import { metricsReporter } from '../metrics/reporter.js';
+import { collectProcessMetrics } from '../metrics/process-metrics.js';
+import { createSemaphore } from '../schedule/semaphore.js';
+import { ScheduleError, createScheduler } from '../schedule/scheduler.js';
+import { createRunService, ServiceClosedError } from '../serve/runs.js';
+import type { ExecuteRequest, RunRecord } from '../serve/runs.js';
+import { createFlaggerHook } from '../serve/flagger.js';
+import { createServeServer } from '../serve/server.js';
+import type { JourneyInfo, ServeState } from '../serve/server.js';
+import { isLoopback, parseListen } from '../serve/listen.js';
+import { createHistoryWriter } from '../report/history.js';
+import { executeRun } from './execute.js';
+import { buildReporters } from './reporters.js';
+import { printDiagnostics, selectJourneys } from './run-command.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIo } from './io.js';
 
-export async function serveCommand(_args: ParsedArgs, io: CliIo): Promise<number> {
-  io.stderr('pathproof: serve is not available in this build yet\n');
+/** After SIGTERM, running journeys get this long to finish before they are cut. */
+export const GRACE_MS = 10_000;
+
+/** The journeys being served, with what is derived from them. Replaced whole on reload. */
+interface JourneySet {
+  readonly journeys: ReadonlyMap<string, LoadedJourney>;
+  readonly redactor: Redactor;
+  readonly catalog: readonly JourneyInfo[];
+}
+
+type SetResult = { ok: true; set: JourneySet; warnings: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[]; message?: string };
+
+export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number> {
+  const clock = systemClock();
+  const log = (line: string): void => io.stdout(`${clock.wallNow().toISOString()} ${line}\n`);
+
+  if (args.out) return invalid(io, '--out names the directory of one run; serve writes one per run under --report-dir');
+  const listen = parseListen(args.listen);
+  if (!listen.ok) return invalid(io, listen.message);
+  const jitterMs = args.jitter === undefined ? 0 : parseDuration(args.jitter);
+  if (jitterMs === undefined) return invalid(io, `--jitter expects a duration such as 5s or 500ms, got "${args.jitter}"`);
+  // Explicit, never the host's implicit zone: TZ when set (the container convention), else UTC.
+  const timeZone = io.env.TZ || 'UTC';
+  if (!validTimeZone(timeZone)) return invalid(io, `TZ="${timeZone}" is not a known time zone (e.g. UTC, Europe/Berlin)`);
+
+  const project = await loadProject(io.cwd, { file: args.config });
+  if (!project.ok) {
+    printDiagnostics(io, project.diagnostics);
+    return EXIT.invalid;
+  }
+  const expectEnv = args.expectVersion ? { EXPECTED_VERSION: args.expectVersion } : {};
+  const environment = resolveEnvironment(project.config, args.env, { ...io.env, ...expectEnv });
+  if (!environment.ok) return invalid(io, environment.message);
+  const paths = args.paths.length > 0 ? args.paths : [project.config.journeys ?? DEFAULTS.journeysDir];
+
+  const loadSet = async (): Promise<SetResult> => {
+    const loaded = await loadJourneys(paths, { cwd: io.cwd, env: environment.env });
+    if (loaded.diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics: loaded.diagnostics };
+    const selected = selectJourneys(loaded.journeys, args.tags).map((j) =>
+      j.journey.target || !environment.target ? j : { ...j, journey: { ...j.journey, target: environment.target } },
+    );
+    if (selected.length === 0) {
+      const why = args.tags.length > 0 ? ` with tag ${args.tags.join(' or ')}` : '';
+      return { ok: false, diagnostics: loaded.diagnostics, message: `no journeys${why} in ${paths.join(', ')}` };
+    }
+    return {
+      ok: true,
+      warnings: loaded.diagnostics,
+      set: {
+        journeys: new Map(selected.map((j) => [j.journey.name, j])),
+        redactor: createRedactor(selected.flatMap((j) => j.secrets)),
+        catalog: selected.map((j) => ({
+          name: j.journey.name,
+          file: j.file,
+          tags: j.journey.tags,
+          ...(j.journey.schedule ? { schedule: j.journey.schedule } : {}),
+        })),
+      },
+    };
+  };
+
+  const first = await loadSet();
+  if (!first.ok) {
+    printDiagnostics(io, first.diagnostics);
+    if (first.message) io.stderr(`pathproof: ${first.message}\n`);
+    return EXIT.invalid;
+  }
+  printDiagnostics(io, first.warnings);
+  let current = first.set;
+
+  const defaults = project.config.defaults ?? {};
+  const concurrency = args.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency;
+  const reportRoot = resolve(io.cwd, args.reportDir ?? project.config.reportDir ?? DEFAULTS.reportDir);
+  const expectVersion = args.expectVersion ?? environment.expectVersion;
+  const envLabel = args.env ?? '';
+  const baseTrigger: Trigger = { ...(expectVersion ? { expectVersion } : {}), ...(args.env ? { env: args.env } : {}) };
+
+  const registry = new Registry();
+  collectProcessMetrics(registry);
+  const metrics = createMetrics(registry, { now: () => clock.wallNow() });
+  const scheduledNames = (set: JourneySet): string[] => set.catalog.filter((j) => j.schedule).map((j) => j.name);
+  metrics.initJourneys([...current.journeys.keys()], envLabel, { scheduled: scheduledNames(current) });
+
+  const http = createHttpDeps({ clock, maxBodyBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects });
+  // One writer for every run of this process: concurrent runs must not overwrite each other's history.
+  const history = createHistoryWriter();
+  let browser: BrowserSupport | undefined;
+  const openBrowser = async (): Promise<BrowserSupport> => {
+    const { createBrowserSupport } = await import('../steps/browser/session.js');
+    browser ??= createBrowserSupport({ env: io.env, clock, trace: args.trace });
+    return browser;
+  };
+
+  let state: ServeState = 'starting';
+  const hardStop = new AbortController();
+
+  const execute = async (request: ExecuteRequest): Promise<RunResult> => {
+    const set = current;
+    // A journey removed by a reload while its run was queued is simply not run.
+    const journeys = request.journeys.flatMap((name) => {
+      const journey = set.journeys.get(name);
+      return journey ? [journey] : [];
+    });
+    const result = await executeRun({
+      runId: request.id,
+      journeys,
+      trigger: request.trigger,
+      runDir: join(reportRoot, request.id),
+      reportRoot,
+      concurrency: request.concurrency,
+      defaults: {
+        journeyTimeoutMs: defaults.timeout ?? DEFAULTS.journeyTimeoutMs,
+        stepTimeoutMs: defaults.stepTimeout ?? DEFAULTS.stepTimeoutMs,
+        retries: args.retries ?? defaults.retries ?? DEFAULTS.retries,
+      },
+      expectVersion,
+      reporters: [
+        ...buildReporters({ env: io.env, investigate: args.investigate }),
+        metricsReporter(metrics, envLabel),
+        { name: 'serve', onJourneyEnd: request.onJourneyEnd },
+      ],
+      clock,
+      http,
+      browser: openBrowser,
+      redactor: set.redactor,
+      signal: hardStop.signal,
+      stopping: () => state === 'draining',
+      interrupted: () => state === 'draining',
+      history,
+    });
+    // Warnings already in run.json (e.g. an unreadable history) and the ones after it (history not updated).
+    for (const warning of result.warnings) io.stderr(`pathproof: run ${request.id}: warning: ${warning}\n`);
+    for (const failure of result.failures) io.stderr(`pathproof: run ${request.id}: ${failure.reporter} report could not be written: ${failure.message}\n`);
+    return set.redactor.redactDeep(result.run);
+  };
+
+  const service = createRunService({
+    semaphore: createSemaphore(concurrency),
+    execute,
+    makeId: () => makeRunId(clock.wallNow()),
+    baseTrigger,
+    now: () => clock.wallNow(),
+    onFinish: (record) => logRun(record),
+  });
+
+  const logRun = (record: RunRecord): void => {
+    const source = record.trigger.source ?? 'run';
+    if (record.status !== 'complete' || !record.run) {
+      log(`[${source}] ${record.journeys.join(', ')}: ${record.status}${record.error ? ` (${record.error})` : ''}`);
+      return;
+    }
+    for (const journey of record.run.journeys) {
+      const layer = journey.layer ? ` layer=${journey.layer}` : '';
+      const stage = journey.stage ? ` stage=${journey.stage}` : '';
+      const why = journey.outcome === 'error' && journey.error ? ` (${journey.error.code})` : '';
+      log(`[${source}] ${journey.name} ${journey.outcome}${layer}${stage}${why} ${(journey.durationMs / 1000).toFixed(2)}s run=${record.id}`);
+    }
+  };
+
+  const scheduler = createScheduler({
+    timeZone,
+    jitterMs,
+    run: async (names) => {
+      const record = service.start(names, { source: 'schedule' });
+      await service.wait(record.id);
+    },
+    onSkip: (journey, { busyForMs }) => {
+      metrics.scheduleSkipped(journey);
+      log(`[schedule] ${journey} tick skipped: its previous run is still going (${(busyForMs / 1000).toFixed(1)}s)`);
+    },
+    onError: (journey, error) => {
+      if (error instanceof ServiceClosedError) return;
+      io.stderr(`pathproof: scheduled run of ${journey} failed to start: ${(error as Error).message}\n`);
+    },
+  });
+
+  const flagger = createFlaggerHook({ service, catalog: () => current.catalog });
+  const server = createServeServer({
+    registry,
+    token: args.token,
+    service,
+    flagger,
+    catalog: () => current.catalog,
+    nextRuns: () => scheduler.nextRuns(),
+    busy: () => scheduler.busy(),
+    state: () => state,
+    onError: (error) => io.stderr(`pathproof: internal error while answering a request: ${(error as Error).stack ?? String(error)}\n`),
+  });
+
+  let address;
+  try {
+    address = await server.listen(listen.host, listen.port);
+  } catch (error) {
+    await http.close();
+    return invalid(io, `cannot listen on ${args.listen ?? `${listen.host}:${listen.port}`}: ${(error as Error).message}`);
+  }
+
+  try {
+    scheduler.load(scheduleOf(current));
+  } catch (error) {
+    await Promise.allSettled([server.close(), http.close()]);
+    if (error instanceof ScheduleError) return invalid(io, error.message);
+    throw error;
+  }
+
+  // Drain on SIGTERM / SIGINT; a second signal cuts running journeys at once.
+  let stopRequested: () => void = () => undefined;
+  const stopped = new Promise<void>((resolveStop) => (stopRequested = resolveStop));
+  let graceTimer: NodeJS.Timeout | undefined;
+  const unregister = io.onInterrupt((signal) => {
+    if (state === 'draining') {
+      hardStop.abort(new Error(`second ${signal}`));
+      return;
+    }
+    state = 'draining';
+    scheduler.stop();
+    service.close();
+    log(`${signal}: draining; running journeys get ${GRACE_MS / 1000}s to finish (again to stop now)`);
+    graceTimer = setTimeout(() => hardStop.abort(new Error(signal)), GRACE_MS);
+    graceTimer.unref();
+    stopRequested();
+  });
+
+  // SIGHUP: re-read journey files; reloads are serialised so two quick signals never interleave.
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = async (): Promise<void> => {
+    if (state === 'draining') return;
+    const next = await loadSet();
+    if (!next.ok) {
+      printDiagnostics(io, next.diagnostics);
+      if (next.message) io.stderr(`pathproof: ${next.message}\n`);
+      io.stderr(`pathproof: SIGHUP: journeys not reloaded; the previous ${current.journeys.size} keep running\n`);
+      return;
+    }
+    try {
+      scheduler.load(scheduleOf(next.set));
+    } catch (error) {
+      io.stderr(`pathproof: SIGHUP: ${(error as Error).message}; the previous ${current.journeys.size} journeys keep running\n`);
+      return;
+    }
+    printDiagnostics(io, next.warnings);
+    for (const name of current.journeys.keys()) {
+      if (next.set.journeys.has(name)) continue;
+      metrics.forgetJourney(name, envLabel);
+      service.forget(name);
+    }
+    metrics.initJourneys([...next.set.journeys.keys()], envLabel, { scheduled: scheduledNames(next.set) });
+    current = next.set;
+    log(`SIGHUP: reloaded ${current.journeys.size} journeys (${scheduledNames(current).length} scheduled)`);
+  };
+  const onHangup = (): void => {
+    reloading = reloading.then(reload).catch((error: unknown) => io.stderr(`pathproof: SIGHUP: reload failed: ${(error as Error).message}\n`));
+  };
+  process.on('SIGHUP', onHangup);
+
+  state = 'ready';
+  const scheduled = scheduledNames(current);
+  log(
+    `pathproof serve: ${current.journeys.size} journeys, ${scheduled.length} scheduled (time zone ${timeZone}), ` +
+      `concurrency ${concurrency}; listening on ${address.url} (/metrics, /healthz, /readyz, /api, /hooks/flagger)`,
+  );
+  if (scheduled.length === 0) log('no journey has a schedule: runs start only from the API or webhooks');
+  if (args.token === undefined && !isLoopback(address.host)) {
+    io.stderr(`pathproof: warning: listening on ${address.host} without --token: anyone who can reach it can start runs\n`);
+  }
+  if (args.pushgateway) log('--pushgateway / PATHPROOF_PUSHGATEWAY is ignored by serve: Prometheus scrapes /metrics');
+  if (args.runOnStart) scheduler.runAll('start');
+
+  await stopped;
+  process.off('SIGHUP', onHangup);
+  await reloading;
+  await service.idle();
+  await scheduler.idle();
+  clearTimeout(graceTimer);
+  unregister();
+  await Promise.allSettled([server.close(), http.close(), browser?.close()]);
+  log('stopped');
+  return EXIT.passed;
+}
+
+function scheduleOf(set: JourneySet): { name: string; schedule: string }[] {
+  return set.catalog.flatMap((j) => (j.schedule ? [{ name: j.name, schedule: j.schedule }] : []));
+}
+
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function invalid(io: CliIo, message: string): number {
+  io.stderr(`pathproof: ${message}\n`);
   return EXIT.invalid;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JourneyResult, Layer, Outcome, RunResult } from '../result/types.js';
-import { HISTORY_FILE, MAX_HISTORY_RUNS, appendHistory, parseHistory, readHistory } from './history.js';
+import { HISTORY_FILE, MAX_HISTORY_RUNS, appendHistory, createHistoryWriter, parseHistory, readHistory } from './history.js';
 
 function root(): string {
   return mkdtempSync(join(tmpdir(), 'pathproof-history-'));
@@ -123,5 +123,29 @@ describe('history index', () => {
     expect(kept).toHaveLength(MAX_HISTORY_RUNS);
     expect(kept.at(-1)?.runId).toBe('last');
     expect(kept[0]?.runId).toBe('r4');
+  });
+});
+
+describe('createHistoryWriter', () => {
+  it('keeps every update when runs of one process append at the same time', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pathproof-history-'));
+    const writer = createHistoryWriter();
+    const run = (i: number): RunResult =>
+      ({
+        schemaVersion: 1,
+        runId: `run-${i}`,
+        status: 'complete',
+        trigger: {},
+        startedAt: new Date(Date.UTC(2026, 10, 22, 9, 0, i)).toISOString(),
+        durationMs: 1,
+        outcome: 'passed',
+        counts: { passed: 1, flaky: 0, failed: 0, error: 0, skipped: 0 },
+        journeys: [{ name: `journey-${i}`, file: 'x.yaml', tags: [], outcome: 'passed', durationMs: 1, attempts: [] }],
+      }) satisfies RunResult;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => writer.append(root, run(i))));
+    const read = await readHistory(root);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    for (let i = 0; i < 20; i++) expect(read.index.previous(`journey-${i}`, undefined)?.runId).toBe(`run-${i}`);
   });
 });

@@ -13,9 +13,10 @@
  * - Environments are kept apart (`--env staging` is compared with staging only); no
  *   `--env` is the key `""`.
  * - Writes go through a uniquely named temporary file and a rename, so a reader never sees
- *   half a file, and two appends in one process (serve) never share a temporary file. Two
- *   concurrent appends can still lose one of the updates (last rename wins): the index is
- *   a convenience, run.json is the record.
+ *   half a file. Appends are read-modify-write, so concurrent runs in one process (serve)
+ *   go through one `HistoryWriter`, which serialises them per root; two *processes*
+ *   appending at the same instant can still lose one update (last rename wins): the index
+ *   is a convenience, run.json is the record.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -197,4 +198,25 @@ export async function appendHistory(root: string, run: RunResult, dir?: string):
     await rm(temporary, { force: true }).catch(() => undefined);
     throw error;
   }
+}
+
+/** Serialises appends per report root, so concurrent runs of one process never lose an update. */
+export interface HistoryWriter {
+  append(root: string, run: RunResult, dir?: string): Promise<void>;
+}
+
+export function createHistoryWriter(): HistoryWriter {
+  const chains = new Map<string, Promise<void>>();
+  return {
+    append(root, run, dir) {
+      const previous = chains.get(root) ?? Promise.resolve();
+      const next = previous.catch(() => undefined).then(() => appendHistory(root, run, dir));
+      chains.set(root, next);
+      // Forget finished chains so a long-running serve does not keep one per root forever.
+      void next.finally(() => {
+        if (chains.get(root) === next) chains.delete(root);
+      }).catch(() => undefined);
+      return next;
+    },
+  };
 }
