@@ -26,6 +26,7 @@ import type { RerunPlan } from './rerun.js';
 import { selectShard } from '../runner/shard.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIo } from './io.js';
+import type { ReporterFailure } from '../report/reporter.js';
 
 /** After SIGTERM, running journeys get this long to finish before they are cut. */
 const GRACE_MS = 5_000;
@@ -211,9 +212,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
 
   for (const warning of result.warnings) human(`warning: ${warning}\n`);
-  for (const failure of result.failures) {
-    io.stderr(`pathproof: ${failure.reporter} report could not be written: ${failure.message}\n`);
-  }
+  for (const line of reportFailureLines(runDir, result.failures)) io.stderr(`${line}\n`);
   if (!result.failures.some((f) => f.reporter === 'json')) human(`report: ${join(runDir, 'run.json')}\n`);
 
   // A one-shot run has no /metrics to scrape: push the same journey metrics instead. A failed
@@ -229,4 +228,23 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     }
   }
   return result.exitCode;
+}
+
+/**
+ * What the user reads when reports could not be written. A directory that cannot be created
+ * or a full disk fails every reporter the same way: that is one line naming the directory,
+ * not five that each hide the cause (ENOSPC messages name no path). A reporter that failed
+ * for another reason (a different error code) keeps a line of its own.
+ */
+export function reportFailureLines(runDir: string, failures: readonly ReporterFailure[]): string[] {
+  const [first, ...rest] = [...failures].sort((a, b) => Number(b.essential) - Number(a.essential));
+  if (!first) return [];
+  const code = (message: string): string => /^([A-Z][A-Z0-9_]+):/.exec(message)?.[1] ?? message;
+  const same = [first, ...rest.filter((f) => code(f.message) === code(first.message))];
+  const other = rest.filter((f) => code(f.message) !== code(first.message));
+  const what = first.essential ? 'the run record (run.json) and reports' : 'reports';
+  return [
+    `pathproof: ${what} could not be written to ${runDir} (${same.map((f) => f.reporter).join(', ')}): ${first.message}`,
+    ...other.map((f) => `pathproof: ${f.reporter} report could not be written: ${f.message}`),
+  ];
 }

@@ -107,7 +107,7 @@ export function parseYamlSource(
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   } catch (error) {
     // yaml reports its own errors; this is a last line of defence for a parser bug.
     return fail(1, 1, `could not parse the file: ${error instanceof Error ? error.message : String(error)}`);
@@ -369,7 +369,7 @@ export function locateName(source: string | Uint8Array): { line: number; column:
   try {
     const text = typeof source === 'string' ? source : new TextDecoder().decode(source);
     const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter });
+    const doc = parseDocument(text, { lineCounter, logLevel: 'error' });
     const node = isMap(doc.contents) ? doc.contents.get('name', true) : undefined;
     const offset = hasRange(node) ? node.range[0] : 0;
     const { line, col } = lineCounter.linePos(offset);

@@ -28,14 +28,12 @@ export function createRedactor(values: Iterable<string>): Redactor {
 
   // Longest first, so a secret that contains another secret is replaced whole and
   // the alternation never stops at a shorter prefix.
-  const alternation = [...forms]
-    .sort((a, b) => b.length - a.length)
-    .map(escapeRegExp)
-    .join('|');
+  const sorted = [...forms].sort((a, b) => b.length - a.length);
+  const alternation = sorted.map(escapeRegExp).join('|');
   const replaceAll = new RegExp(alternation, 'g');
   const probe = new RegExp(alternation);
 
-  const redact = (text: string): string => text.replace(replaceAll, REDACTED);
+  const redact = (text: string): string => redactCutTail(text.replace(replaceAll, REDACTED), sorted);
   return {
     redact,
     redactDeep: <T>(value: T): T => deepRedact(value, redact) as T,
@@ -49,6 +47,31 @@ const NO_SECRETS: Redactor = {
   redactDeep: <T>(value: T): T => value,
   holdsSecret: () => false,
 };
+
+/** How excerpts end when they were cut (`truncate` in steps/http/assertions.ts and others). */
+const CUT_MARK = '…';
+/** Shorter fragments at a cut say little, and hiding them would blank innocent text. */
+const MIN_CUT_FRAGMENT = 3;
+
+/**
+ * Hazard: an excerpt cut before redaction can end inside a secret (`…token=pp7K…`); the
+ * whole secret no longer matches, and its first characters would be shown. For text that
+ * ends with the cut mark, a tail that is the start of any secret form is replaced too.
+ */
+function redactCutTail(text: string, forms: readonly string[]): string {
+  if (!text.endsWith(CUT_MARK)) return text;
+  const head = text.slice(0, -CUT_MARK.length);
+  let cut = 0;
+  for (const form of forms) {
+    for (let k = Math.min(form.length - 1, head.length); k >= MIN_CUT_FRAGMENT && k > cut; k--) {
+      if (head.endsWith(form.slice(0, k))) {
+        cut = k;
+        break;
+      }
+    }
+  }
+  return cut === 0 ? text : `${head.slice(0, head.length - cut)}${REDACTED}${CUT_MARK}`;
+}
 
 function encodedForms(value: string): string[] {
   const uri = encodeURIComponent(value);

@@ -60,6 +60,12 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
   let nameWidth = 20;
 
   const line = (result: JourneyResult): string => {
+    const text = outcomeLine(result);
+    // `insecure: true` must never pass quietly: the certificate was not checked.
+    return result.insecure ? `${text}\n    ${yellow(`⚠ insecure: TLS certificates not verified for ${result.name}`)}` : text;
+  };
+
+  const outcomeLine = (result: JourneyResult): string => {
     const paint = colorOf[result.outcome];
     const head = `  ${paint(SYMBOL[result.outcome])} ${result.name.padEnd(nameWidth)} ${paint(result.outcome.padEnd(7))}`;
     const duration = dim(formatDuration(result.durationMs).padStart(6));
@@ -97,6 +103,7 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     for (const assertion of failedAssertions.slice(0, 3)) out.push(`    ${dim('failed')}  ${red(assertion.expression)}`);
     if (failedAssertions.length === 0 && result.message) out.push(`    ${dim('failed')}  ${red(result.message)}`);
     if (result.hint && result.hint !== result.message) out.push(`    ${dim('hint  ')}  ${result.hint}`);
+    if (result.insecure) out.push(`    ${dim('tls   ')}  ${yellow('insecure: true — certificates were not verified')}`);
     const runtime = result.runtime;
     const served: string[] = [];
     if (runtime?.version?.served) served.push(`version ${runtime.version.served}${runtime.version.expected ? ` (expected ${runtime.version.expected})` : ''}`);

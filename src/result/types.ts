@@ -234,6 +234,11 @@ export interface JourneyResult {
   readonly reason?: string;
   readonly transition?: Transition;
   readonly runtime?: RuntimeTruth;
+  /**
+   * Present (true) when the journey ran with `insecure: true`: TLS certificates were not
+   * verified, so a pass does not prove the certificate a user's browser would see is valid.
+   */
+  readonly insecure?: true;
   readonly attempts: readonly AttemptResult[];
 }
 

@@ -30,6 +30,7 @@ import type {
   StepOutcome,
 } from '../steps/types.js';
 import { RunnerFault } from '../steps/types.js';
+import { createCookieJar } from '../steps/cookie-jar.js';
 import { checkRuntime } from './runtime.js';
 import type { RuntimeCheckOutcome } from './runtime.js';
 import { computeOutcome } from './outcome.js';
@@ -82,6 +83,8 @@ export async function runJourney(loaded: LoadedJourney, deps: JourneyDeps): Prom
     startedAt,
     durationMs,
     runtime: last?.runtime,
+    // Loud on purpose: every report shows that certificates were not verified.
+    ...(journey.insecure ? { insecure: true as const } : {}),
     attempts,
   };
   if (interrupted) return { ...base, reason: 'interrupted' };
@@ -127,6 +130,25 @@ async function runAttempt(loaded: LoadedJourney, attempt: number, deps: JourneyD
     return browserAttempt;
   };
 
+  // One user's session: HTTP steps and the browser context share cookies both ways.
+  const cookies = createCookieJar();
+  let browserCookieVersion = -1;
+  const syncCookies = async (direction: 'to-browser' | 'from-browser'): Promise<void> => {
+    if (!browserAttempt) return;
+    try {
+      const opened = await browserAttempt;
+      if (direction === 'to-browser') {
+        if (cookies.version === browserCookieVersion) return;
+        await opened.context.addCookies(cookies.toBrowser());
+      } else {
+        cookies.fromBrowser(await opened.context.cookies());
+      }
+      browserCookieVersion = cookies.version;
+    } catch {
+      // No browser or it crashed: the step itself reports that; cookies are not its cause.
+    }
+  };
+
   const steps: StepResult[] = [];
   const runtime: { -readonly [K in keyof RuntimeTruth]: RuntimeTruth[K] } = {};
   let stopped: { phase: Phase; result: StepResult } | undefined;
@@ -140,6 +162,7 @@ async function runAttempt(loaded: LoadedJourney, attempt: number, deps: JourneyD
     target: journey.target,
     insecure: journey.insecure ?? false,
     vars,
+    cookies,
     deadline: Math.min(deadline, clock.now() + stepTimeoutMs),
     signal: deps.signal,
     clock,
@@ -165,14 +188,16 @@ async function runAttempt(loaded: LoadedJourney, attempt: number, deps: JourneyD
         return checked.outcome;
       }, ctx);
       if (checked) runtime[kind] = { expected: checked.expected, served: checked.served, source: checked.source };
-      const result = toStepResult(outcome, {
+      // Redact before toStepResult cuts the body excerpt: a cut through a secret leaves a
+      // prefix that no longer matches it.
+      const result = toStepResult(deps.redactor.redactDeep(outcome), {
         name: `runtime.${kind}`,
         kind: `runtime.${kind}`,
         phase: 'runtime',
         index: steps.length,
         durationMs: Math.round(clock.now() - stepStart),
       });
-      steps.push(deps.redactor.redactDeep(result));
+      steps.push(result);
       if (result.status !== 'passed') {
         stopped = { phase: 'runtime', result };
         break;
@@ -184,7 +209,13 @@ async function runAttempt(loaded: LoadedJourney, attempt: number, deps: JourneyD
         steps.push(skippedStep(planned, stopped.phase === planned.phase ? 'an earlier step of this stage failed' : `stage ${stopped.phase} failed`));
         continue;
       }
+      const isBrowserStep = planned.kind !== 'request';
+      if (isBrowserStep) {
+        await openBrowser().catch(() => undefined);
+        await syncCookies('to-browser');
+      }
       const result = await runStep(planned, context, deps);
+      if (isBrowserStep) await syncCookies('from-browser');
       steps.push(result);
       if (result.status === 'failed' || result.status === 'error') stopped = { phase: planned.phase, result };
     }
@@ -242,7 +273,9 @@ async function runStep(
   }
   const driver = deps.drivers[planned.kind] as StepDriver<StepKind>;
   const outcome = await guard(() => driver.run(resolved.value as never, ctx), ctx);
-  return redactor.redactDeep(toStepResult(outcome, { ...meta, durationMs: Math.round(clock.now() - start) }));
+  // Redact the outcome first, then cut the body excerpt (toStepResult): redacting after the
+  // cut would miss a secret the cut split in two and keep its first characters.
+  return toStepResult(redactor.redactDeep(outcome), { ...meta, durationMs: Math.round(clock.now() - start) });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { createCookieJar } from '../steps/cookie-jar.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +126,7 @@ describe('checkRuntime against a real server', () => {
       target: base,
       insecure: false,
       vars: new Map(),
+      cookies: createCookieJar(),
       deadline: clock.now() + 10_000,
       signal: new AbortController().signal,
       clock,

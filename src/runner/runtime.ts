@@ -143,6 +143,7 @@ export async function checkRuntime(
     maxRedirects: ctx.http.maxRedirects,
     timeoutMs: remaining(ctx.clock, ctx.deadline),
     maxBodyBytes: ctx.http.maxBodyBytes,
+    cookies: ctx.cookies,
   };
   const path = safePath(request.url);
   const source = sourceLabel(check, request.method, path);

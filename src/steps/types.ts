@@ -15,6 +15,7 @@ import type {
   RunnerError,
 } from '../result/types.js';
 import type { StepKind, StepOf } from '../journey/schema.js';
+import type { CookieJar } from './cookie-jar.js';
 import type { PageRecorder } from './browser/recorder.js';
 
 /** Replaces every secret value (and its URL-encoded and base64 forms) with `***`. */
@@ -74,6 +75,8 @@ export interface StepContext {
   readonly insecure: boolean;
   /** Captured values so far; drivers add what they capture. */
   readonly vars: Map<string, string>;
+  /** The attempt's cookies, shared by HTTP steps and the browser context (see cookie-jar.ts). */
+  readonly cookies: CookieJar;
   /** Monotonic time (clock.now()) by which the step must settle. */
   readonly deadline: number;
   /** Aborted when the run is interrupted or the journey deadline passes. */

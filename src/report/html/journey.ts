@@ -66,6 +66,12 @@ export function layerBadge(journey: JourneyResult): SafeHtml | undefined {
   return html`<span class="badge layer o-${journey.outcome}" data-testid="layer">${layer}</span>`;
 }
 
+/** `insecure: true` journeys skip certificate checks: say so beside the outcome, never quietly. */
+export function insecureBadge(journey: JourneyResult): SafeHtml | undefined {
+  if (!journey.insecure) return undefined;
+  return html`<span class="badge insecure o-flaky" data-testid="insecure" title="insecure: true — TLS certificates were not verified for this journey">⚠ insecure: TLS not verified</span>`;
+}
+
 function runtimeTruth(runtime: RuntimeTruth | undefined): SafeHtml | undefined {
   if (!runtime) return undefined;
   const rows: SafeHtml[] = [];
@@ -205,6 +211,7 @@ export function journeySection(journey: JourneyResult, images: EvidenceImages): 
     <span class="badge o-${journey.outcome}" data-testid="outcome">${journey.outcome}</span>
     ${layerBadge(journey)}
     ${transitionBadge(journey.transition)}
+    ${insecureBadge(journey)}
     <span class="muted">${formatDuration(journey.durationMs)} · <span class="mono">${journey.file}</span>${journey.tags.length ? ` · ${journey.tags.join(', ')}` : ''}</span>
   </div>
   <div class="how-far">${ladder(ladderOf(story), true)}</div>

@@ -34,8 +34,9 @@ export async function within<T>(work: Promise<T>, ms: number): Promise<T | undef
 }
 
 /**
- * What to paint over: every password input, and every input or textarea whose current
- * value holds a secret (a token typed into a plain text field).
+ * What to paint over: every password input, every input or textarea whose current value
+ * holds a secret (a token typed into a plain text field), and the innermost elements whose
+ * text holds a secret (an app that echoes what was typed: "Unknown password …").
  */
 export async function secretMasks(page: Page, redactor: Redactor): Promise<PwLocator[]> {
   const fields = page.locator('input, textarea');
@@ -46,6 +47,37 @@ export async function secretMasks(page: Page, redactor: Redactor): Promise<PwLoc
   values.forEach((value, index) => {
     if (value.length > 0 && redactor.holdsSecret(value)) masks.push(fields.nth(index));
   });
+  masks.push(...(await secretTextMasks(page, redactor)));
+  return masks;
+}
+
+/** Elements scanned for secret text at most: a pathological page must not stall evidence. */
+const MAX_TEXT_ELEMENTS = 5_000;
+
+/**
+ * The innermost elements whose text holds a secret: an element matches and none of its
+ * children does (a secret split across children masks their parent). One cheap check of
+ * the whole body first, so pages without a secret on screen cost a single call.
+ */
+async function secretTextMasks(page: Page, redactor: Redactor): Promise<PwLocator[]> {
+  const bodyText = await page
+    .locator('body')
+    .evaluate((body) => body.textContent ?? '')
+    .catch(() => '');
+  if (!redactor.holdsSecret(bodyText)) return [];
+  const elements = page.locator('body *');
+  const texts = await elements
+    .evaluateAll(
+      (all, max) => all.slice(0, max).map((el) => ({ text: el.textContent ?? '', children: Array.from(el.children, (c) => c.textContent ?? '') })),
+      MAX_TEXT_ELEMENTS,
+    )
+    .catch(() => [] as { text: string; children: string[] }[]);
+  const masks: PwLocator[] = [];
+  texts.forEach(({ text, children }, index) => {
+    if (redactor.holdsSecret(text) && !children.some((child) => redactor.holdsSecret(child))) masks.push(elements.nth(index));
+  });
+  // Text straight under <body> (no element of its own) can only be hidden with the body.
+  if (masks.length === 0) masks.push(page.locator('body'));
   return masks;
 }
 

@@ -44,6 +44,7 @@ export const httpDriver: StepDriver<'request'> = {
       maxRedirects: redirectLimit(step, ctx.http.maxRedirects),
       timeoutMs: remaining(ctx.clock, ctx.deadline),
       maxBodyBytes: ctx.http.maxBodyBytes,
+      cookies: ctx.cookies,
     };
     const dispatcher = ctx.insecure ? ctx.http.insecureDispatcher : ctx.http.dispatcher;
     const result = await probe(request, { dispatcher, clock: ctx.clock, signal: ctx.signal });

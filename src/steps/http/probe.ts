@@ -19,6 +19,7 @@ import type { Dispatcher } from 'undici';
 import { errorCode } from '../../classify/codes.js';
 import type { Clock } from '../../result/clock.js';
 import type { HttpObservation, HttpTimings, RedirectHop } from '../../result/types.js';
+import type { CookieJar } from '../cookie-jar.js';
 import { computeTimings, ExchangeTrace } from './timings.js';
 
 /** A fully resolved request: absolute URL, lower-cased headers, encoded body, limits. */
@@ -32,6 +33,11 @@ export interface ProbeRequest {
   /** The whole exchange: redirects and body included. */
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
+  /**
+   * The attempt's cookie jar: applied to every hop (unless the step set its own `cookie`
+   * header) and fed by every hop's Set-Cookie, redirects included.
+   */
+  readonly cookies?: CookieJar;
 }
 
 /** Where an exchange broke. `aborted` = the run was interrupted (not the target's fault). */
@@ -78,7 +84,7 @@ class ProbeDeadlineError extends Error {
   override readonly name = 'ProbeDeadlineError';
   readonly code = PROBE_CODES.deadline;
   constructor(readonly timeoutMs: number) {
-    super(`no complete response within ${timeoutMs}ms`);
+    super(`no complete response within ${Math.round(timeoutMs)}ms`);
   }
 }
 
@@ -152,10 +158,11 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps): Promise<Pro
       const hopStartedAt = clock.now();
       const remainingMs = Math.max(1, startedAt + request.timeoutMs - hopStartedAt);
 
+      const jarCookie = request.cookies && request.headers['cookie'] === undefined ? request.cookies.header(hop.url) : undefined;
       const pending = undiciRequest(hop.url, {
         dispatcher: deps.dispatcher,
         method: hop.method as Dispatcher.HttpMethod,
-        headers: hop.headers,
+        headers: jarCookie === undefined ? hop.headers : { ...hop.headers, cookie: jarCookie },
         body: hop.body ?? null,
         signal: stop.signal,
         opaque: trace,
@@ -176,6 +183,10 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps): Promise<Pro
       }
 
       const status = response.statusCode;
+      const setCookie = response.headers['set-cookie'];
+      if (request.cookies && setCookie !== undefined) {
+        request.cookies.store(hop.url, Array.isArray(setCookie) ? setCookie : [setCookie]);
+      }
       const headers = flattenHeaders(response.headers);
       const seen: Partial<HttpObservation> = { status, statusText: response.statusText, headers };
       const location = headers['location'];
@@ -237,7 +248,7 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps): Promise<Pro
           status,
           ...(response.statusText ? { statusText: response.statusText } : {}),
           headers,
-          body: new TextDecoder('utf-8').decode(body.bytes),
+          body: UTF8.decode(body.bytes),
           // Truncated: the size the server announced when it did (else what we read).
           bodyBytes: body.truncated && Number.isFinite(contentLength) ? contentLength : body.bytes.byteLength,
           bodyTruncated: body.truncated,
@@ -252,6 +263,9 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps): Promise<Pro
     deps.signal?.removeEventListener('abort', onOuterAbort);
   }
 }
+
+/** Stateless for one-shot decodes, so one instance serves every probe. */
+const UTF8 = new TextDecoder('utf-8');
 
 interface BodyRead {
   readonly bytes: Uint8Array;

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { createCookieJar, parseSetCookie, splitSetCookie } from './cookie-jar.js';
+
+const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
+
+describe('splitSetCookie', () => {
+  it.each([
+    ['a=1', ['a=1']],
+    ['a=1, b=2; Path=/', ['a=1', 'b=2; Path=/']],
+    ['sid=x; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/, t=2', ['sid=x; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/', 't=2']],
+  ])('%s', (joined, parts) => {
+    expect(splitSetCookie(joined)).toEqual(parts);
+  });
+});
+
+describe('parseSetCookie', () => {
+  const url = new URL('https://shop.example.com/api/login');
+  it('defaults to a host-only cookie on the directory of the request path', () => {
+    expect(parseSetCookie('sid=abc; HttpOnly', url, NOW / 1000)).toMatchObject({ name: 'sid', value: 'abc', domain: 'shop.example.com', hostOnly: true, path: '/api', httpOnly: true });
+  });
+  it('refuses a Domain the server does not belong to', () => {
+    expect(parseSetCookie('sid=abc; Domain=evil.example', url, NOW / 1000)).toBeUndefined();
+  });
+  it('accepts a parent Domain and marks a past expiry as a deletion', () => {
+    expect(parseSetCookie('sid=abc; Domain=.example.com; Path=/', url, NOW / 1000)).toMatchObject({ domain: 'example.com', hostOnly: false, path: '/' });
+    expect(parseSetCookie('sid=; Max-Age=0', url, NOW / 1000)).toHaveProperty('delete');
+  });
+});
+
+describe('createCookieJar', () => {
+  it.each([
+    ['https://shop.example.com/', 'sid=abc; all=1'],
+    ['https://shop.example.com/orders/1', 'sid=abc; all=1'],
+    ['http://shop.example.com/', 'all=1'], // Secure cookies only over https
+    ['https://api.example.com/', 'all=1'], // host-only sid stays on shop.example.com
+    ['https://other.test/', undefined],
+  ])('sends the right cookies to %s', (url, expected) => {
+    const jar = createCookieJar(() => NOW);
+    jar.store('https://shop.example.com/login', ['sid=abc; Path=/; Secure; HttpOnly', 'all=1; Domain=example.com; Path=/']);
+    expect(jar.header(url)).toBe(expected);
+  });
+
+  it('forgets a cookie the server deletes and tracks changes by version', () => {
+    const jar = createCookieJar(() => NOW);
+    jar.store('https://shop.example.com/login', ['sid=abc; Path=/']);
+    const version = jar.version;
+    jar.store('https://shop.example.com/logout', ['sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT']);
+    expect(jar.header('https://shop.example.com/')).toBeUndefined();
+    expect(jar.version).toBeGreaterThan(version);
+  });
+
+  it('round-trips through the browser shape', () => {
+    const jar = createCookieJar(() => NOW);
+    jar.store('http://127.0.0.1:8080/api/login', ['sid=abc; Path=/; HttpOnly']);
+    const again = createCookieJar(() => NOW);
+    again.fromBrowser(jar.toBrowser());
+    expect(again.header('http://127.0.0.1:8080/orders')).toBe('sid=abc');
+  });
+});
