@@ -105,7 +105,8 @@ try {
   if (only.includes('soak') && existsSync(join(ROOT, 'bench/soak.mjs'))) {
     const { runSoak } = await import('./soak.mjs');
     const soak = await runSoak({ targetUrl: target.url });
-    row(`Serve: soak, ${soak.runs} runs`, `RSS ${soak.endMb.toFixed(0)} MiB`, `start ${soak.startMb.toFixed(0)} MiB`, soak.endMb / soak.startMb, 'growth < 15%');
+    row(`Serve: soak, ${soak.runs} runs (after warm-up)`, `RSS ${soak.endMb.toFixed(0)} MiB`, `start ${soak.startMb.toFixed(0)} MiB`, soak.endMb / soak.startMb, 'growth < 15%');
+    row('Serve: soak, JS heap', `${soak.heapEndMb.toFixed(1)} MiB`, `start ${soak.heapStartMb.toFixed(1)} MiB`, soak.heapEndMb / soak.heapStartMb, '');
   }
 } finally {
   target.stop();

@@ -156,7 +156,14 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   });
 
   // Built once for the run; Playwright is imported only if a selected journey needs it.
-  const http = createHttpDeps({ clock, maxBodyBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects });
+  // As many connections per target as journeys may run at once: the pool must not be the bottleneck
+  // that --concurrency promised away (every journey of a run usually talks to the same host).
+  const http = createHttpDeps({
+    clock,
+    connections: Math.max(8, concurrency),
+    maxBodyBytes: DEFAULTS.maxBodyBytes,
+    maxRedirects: DEFAULTS.maxRedirects,
+  });
   let browser: BrowserSupport | undefined;
   const openBrowser = async (): Promise<BrowserSupport> => {
     const { createBrowserSupport } = await import('../steps/browser/session.js');

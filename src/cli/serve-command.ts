@@ -37,7 +37,7 @@ import { isLoopback, parseListen } from '../serve/listen.js';
 import { createHistoryWriter } from '../report/history.js';
 import { executeRun } from './execute.js';
 import { buildReporters } from './reporters.js';
-import { printDiagnostics, selectJourneys } from './run-command.js';
+import { printDiagnostics, reportFailureLines, selectJourneys } from './run-command.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -124,7 +124,14 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const scheduledNames = (set: JourneySet): string[] => set.catalog.filter((j) => j.schedule).map((j) => j.name);
   metrics.initJourneys([...current.journeys.keys()], envLabel, { scheduled: scheduledNames(current) });
 
-  const http = createHttpDeps({ clock, maxBodyBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects });
+  // As many connections per target as journeys may run at once: the pool must not be the bottleneck
+  // that --concurrency promised away (every journey of a run usually talks to the same host).
+  const http = createHttpDeps({
+    clock,
+    connections: Math.max(8, concurrency),
+    maxBodyBytes: DEFAULTS.maxBodyBytes,
+    maxRedirects: DEFAULTS.maxRedirects,
+  });
   // One writer for every run of this process: concurrent runs must not overwrite each other's history.
   const history = createHistoryWriter();
   let browser: BrowserSupport | undefined;
@@ -173,7 +180,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     });
     // Warnings already in run.json (e.g. an unreadable history) and the ones after it (history not updated).
     for (const warning of result.warnings) io.stderr(`pathproof: run ${request.id}: warning: ${warning}\n`);
-    for (const failure of result.failures) io.stderr(`pathproof: run ${request.id}: ${failure.reporter} report could not be written: ${failure.message}\n`);
+    for (const line of reportFailureLines(join(reportRoot, request.id), result.failures)) io.stderr(`pathproof: run ${request.id}: ${line.replace(/^pathproof: /, '')}\n`);
     return set.redactor.redactDeep(result.run);
   };
 

@@ -6,8 +6,8 @@
  *
  * Rendering is pure (./html/page.ts); this file only loads screenshots and writes.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeTextAtomic } from './atomic.js';
 import { join } from 'node:path';
 import type { RunResult } from '../result/types.js';
 import { imageCache, loadImages } from './html/images.js';
@@ -17,16 +17,7 @@ import type { Reporter } from './reporter.js';
 
 export const HTML_FILE = 'index.html';
 
-export async function writeTextAtomic(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, text);
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
+export { writeTextAtomic };
 
 /** Renders `run` into `<runDir>/index.html`; returns the file's path. */
 export async function writeHtmlReport(

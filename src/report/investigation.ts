@@ -12,7 +12,7 @@
  * operator's order (DESIGN §2: endpoint → proxy → route → drift → auth → authz → app →
  * frontend → result).
  */
-import { writeFile } from 'node:fs/promises';
+import { writeTextAtomic } from './atomic.js';
 import { join } from 'node:path';
 import type { JourneyResult, Layer, Outcome, RunResult, RunStatus, Transition, Trigger } from '../result/types.js';
 import { LAYERS } from '../result/types.js';
@@ -333,7 +333,7 @@ export function investigationReporter(options: { always: boolean }): Reporter {
       if (!runDir || (!rollback && !options.always)) return;
       const record = buildInvestigation(run, rollback ? 'rollback' : 'requested');
       await writeJsonAtomic(join(runDir, 'investigation.json'), record);
-      await writeFile(join(runDir, 'investigation.md'), renderInvestigation(record));
+      await writeTextAtomic(join(runDir, 'investigation.md'), renderInvestigation(record));
     },
   };
 }

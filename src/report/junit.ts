@@ -15,7 +15,7 @@
  * Attachment paths are relative to the run directory (where junit.xml is), the same paths
  * run.json uses; pass `attachmentBase` to prefix them (e.g. an absolute path for Jenkins).
  */
-import { writeFile } from 'node:fs/promises';
+import { writeTextAtomic } from './atomic.js';
 import { join } from 'node:path';
 import type { AttemptResult, JourneyResult, RunResult } from '../result/types.js';
 import { attemptHeadline, evidenceOf, failureLines, headline, shownAttempt } from './failure-detail.js';
@@ -160,7 +160,7 @@ export function junitReporter(options: JunitOptions = {}): Reporter {
       runDir = start.runDir;
     },
     async onRunEnd(run) {
-      if (runDir) await writeFile(join(runDir, 'junit.xml'), renderJunit(run, options));
+      if (runDir) await writeTextAtomic(join(runDir, 'junit.xml'), renderJunit(run, options));
     },
   };
 }

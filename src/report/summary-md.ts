@@ -7,7 +7,8 @@
  * GitHub Actions renders on the job's summary page. Appending (not overwriting) matters:
  * other steps of the job write there too.
  */
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
+import { writeTextAtomic } from './atomic.js';
 import { join } from 'node:path';
 import type { JourneyResult, Outcome, RunResult } from '../result/types.js';
 import { LAYERS } from '../result/types.js';
@@ -152,7 +153,7 @@ export function summaryReporter(options: SummaryOptions = {}): Reporter {
     },
     async onRunEnd(run) {
       const markdown = renderSummary(run);
-      if (runDir) await writeFile(join(runDir, 'summary.md'), markdown);
+      if (runDir) await writeTextAtomic(join(runDir, 'summary.md'), markdown);
       // A blank line first: whatever an earlier step left there must not swallow our heading.
       if (options.githubStepSummary) await appendFile(options.githubStepSummary, `\n${markdown}`);
     },

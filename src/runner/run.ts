@@ -2,6 +2,7 @@
  * A run: journeys in parallel up to the concurrency limit, results handed to the
  * reporter as each journey finishes (so a killed run still leaves what finished).
  */
+import { setMaxListeners } from 'node:events';
 import type { JourneyResult } from '../result/types.js';
 import type { LoadedJourney } from '../journey/load.js';
 import { runJourney } from './journey.js';
@@ -20,6 +21,8 @@ export async function runJourneys(
   options: { concurrency: number },
   hooks: RunHooks = {},
 ): Promise<JourneyResult[]> {
+  // Every in-flight request listens on the run's abort signal; the default cap of 10 is a false alarm here.
+  setMaxListeners(0, deps.signal);
   const results: (JourneyResult | undefined)[] = new Array(journeys.length).fill(undefined);
   await forEachBounded(
     journeys,
