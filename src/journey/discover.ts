@@ -40,7 +40,12 @@ export async function discoverJourneyFiles(paths: readonly string[], cwd: string
       info = await stat(absolute);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      const message = code === 'ENOENT' ? 'no such file or directory' : `cannot read it (${code ?? String(error)})`;
+      const message =
+        code !== 'ENOENT'
+          ? `cannot read it (${code ?? String(error)})`
+          : given === 'journeys' || given === 'journeys/'
+            ? 'no such file or directory: put journey files in journeys/ (try `pathproof demo`), or name files or directories'
+            : 'no such file or directory';
       diagnostics.push({ file: given, line: 0, column: 0, path: '', message, severity: 'error' });
       continue;
     }
