@@ -201,6 +201,21 @@ describe('pathproof run (HTTP journeys)', () => {
   });
 });
 
+describe('pathproof run --keep-runs', () => {
+  it('keeps only the newest run directories of the report root', async () => {
+    const dir = tempDir();
+    writeJourney(dir, 'k.yaml', `name: kept\ntarget: ${server.url}\nentry:\n  - request: GET /api/items\n`);
+    const root = join(dir, 'reports');
+    for (let i = 0; i < 3; i++) {
+      const result = await runCli(['run', join(dir, 'k.yaml'), '--report-dir', root, '--keep-runs', '2']);
+      expect(result.code).toBe(0);
+    }
+    const runs = readdirSync(root).filter((name) => existsSync(join(root, name, 'run.json')));
+    expect(runs).toHaveLength(2);
+    expect(existsSync(join(root, 'history.json'))).toBe(true);
+  });
+});
+
 describe('pathproof run --pushgateway', () => {
   it('pushes the journey metrics grouped by job and env, never by run id', async () => {
     const received: { method?: string; url?: string; body: string }[] = [];

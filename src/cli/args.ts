@@ -26,6 +26,8 @@ run options:
   --investigate           write investigation.md/.json for this run too (always after --after rollback)
   --pushgateway <url>     push this run's metrics to a Prometheus Pushgateway (also PATHPROOF_PUSHGATEWAY)
   --report-dir <dir>      report root (default reports/)
+  --keep-runs <n>         keep only the newest n run directories in the report root
+                          (default: all for run, 500 for serve)
   --out <dir>             this run's report directory, exactly
   --config <file>         project file (default pathproof.yaml if present)
   --trace off|on-failure  keep a Playwright trace of failed browser attempts (default off: traces
@@ -69,6 +71,7 @@ const OPTIONS = {
   token: { type: 'string' },
   'run-on-start': { type: 'boolean' },
   jitter: { type: 'string' },
+  'keep-runs': { type: 'string' },
   scenario: { type: 'string' },
   'list-scenarios': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -104,6 +107,8 @@ export interface ParsedArgs {
   readonly runOnStart: boolean;
   /** serve: random delay before each scheduled run, e.g. "5s". */
   readonly jitter?: string;
+  /** Keep at most this many run directories under the report root (oldest removed first). */
+  readonly keepRuns?: number;
   readonly scenario?: string;
   readonly listScenarios: boolean;
   readonly help: boolean;
@@ -132,6 +137,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   if (concurrency instanceof Error) return { ok: false, message: concurrency.message };
   const retries = positiveInt('retries', values.retries, 0);
   if (retries instanceof Error) return { ok: false, message: retries.message };
+  const keepRuns = positiveInt('keep-runs', values['keep-runs'], 1);
+  if (keepRuns instanceof Error) return { ok: false, message: keepRuns.message };
   const after = values.after;
   if (after !== undefined && after !== 'deploy' && after !== 'rollback') {
     return { ok: false, message: `--after expects deploy or rollback, got "${after}"` };
@@ -178,6 +185,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       token: values.token ?? (env.PATHPROOF_TOKEN || undefined),
       runOnStart: values['run-on-start'] ?? false,
       jitter: values.jitter,
+      keepRuns,
       scenario: values.scenario,
       listScenarios: values['list-scenarios'] ?? false,
       help: values.help ?? false,

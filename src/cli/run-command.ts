@@ -18,6 +18,7 @@ import type { Diagnostic } from '../journey/diagnostics.js';
 import { createRedactor } from '../journey/secrets.js';
 import { makeRunId } from '../runner/summary.js';
 import { consoleReporter } from '../report/console.js';
+import { pruneRuns } from '../report/retention.js';
 import { executeRun } from './execute.js';
 import type { ExecuteResult } from './execute.js';
 import { buildReporters } from './reporters.js';
@@ -221,6 +222,14 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   for (const warning of result.warnings) human(`warning: ${warning}\n`);
   for (const line of reportFailureLines(runDir, result.failures)) io.stderr(`${line}\n`);
   if (!result.failures.some((f) => f.reporter === 'json')) human(`report: ${join(runDir, 'run.json')}\n`);
+
+  const keepRuns = args.keepRuns ?? project.config.keepRuns;
+  if (keepRuns !== undefined) {
+    const protect = [runId, ...(typeof result.run.continues === 'string' ? [result.run.continues] : [])];
+    await pruneRuns(reportRoot, keepRuns, protect).catch((error: unknown) =>
+      io.stderr(`pathproof: warning: old runs not pruned: ${(error as Error).message}\n`),
+    );
+  }
 
   // A one-shot run has no /metrics to scrape: push the same journey metrics instead. A failed
   // push is reported but never changes the verdict on the target.

@@ -35,11 +35,15 @@ import { createServeServer } from '../serve/server.js';
 import type { JourneyInfo, ServeState } from '../serve/server.js';
 import { isLoopback, parseListen } from '../serve/listen.js';
 import { createHistoryWriter } from '../report/history.js';
+import { pruneRuns } from '../report/retention.js';
 import { executeRun } from './execute.js';
 import { buildReporters } from './reporters.js';
 import { printDiagnostics, reportFailureLines, selectJourneys } from './run-command.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIo } from './io.js';
+
+/** Run directories serve keeps by default (a five-minute canary writes 288 a day). */
+export const SERVE_KEEP_RUNS = 500;
 
 /** After SIGTERM, running journeys get this long to finish before they are cut. */
 export const GRACE_MS = 10_000;
@@ -113,6 +117,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
 
   const defaults = project.config.defaults ?? {};
   const concurrency = args.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency;
+  const keepRuns = args.keepRuns ?? project.config.keepRuns ?? SERVE_KEEP_RUNS;
   const reportRoot = resolve(io.cwd, args.reportDir ?? project.config.reportDir ?? DEFAULTS.reportDir);
   const expectVersion = args.expectVersion ?? environment.expectVersion;
   const envLabel = args.env ?? '';
@@ -181,6 +186,10 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     // Warnings already in run.json (e.g. an unreadable history) and the ones after it (history not updated).
     for (const warning of result.warnings) io.stderr(`pathproof: run ${request.id}: warning: ${warning}\n`);
     for (const line of reportFailureLines(join(reportRoot, request.id), result.failures)) io.stderr(`pathproof: run ${request.id}: ${line.replace(/^pathproof: /, '')}\n`);
+    // A canary writes a run directory per tick: keep the newest ones, never this one.
+    await pruneRuns(reportRoot, keepRuns, [request.id]).catch((error: unknown) =>
+      io.stderr(`pathproof: warning: old runs not pruned: ${(error as Error).message}\n`),
+    );
     return set.redactor.redactDeep(result.run);
   };
 

@@ -417,6 +417,12 @@ export const ProjectConfig = z
       .optional(),
     environments: z.record(z.string(), EnvironmentConfig).optional(),
     reportDir: z.string().optional().describe('Report root (default reports/).'),
+    keepRuns: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Keep only the newest n run directories in the report root (default: all for run, 500 for serve).'),
     pushgateway: z.string().optional(),
   })
   .describe('pathproof project configuration.');
