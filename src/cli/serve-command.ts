@@ -168,7 +168,8 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
         stepTimeoutMs: defaults.stepTimeout ?? DEFAULTS.stepTimeoutMs,
         retries: args.retries ?? defaults.retries ?? DEFAULTS.retries,
       },
-      expectVersion,
+      // Per run (Flagger metadata.expectVersion, API), else --expect-version / the environment's.
+      expectVersion: request.trigger.expectVersion ?? expectVersion,
       reporters: [
         ...buildReporters({ env: io.env, investigate: args.investigate }),
         metricsReporter(metrics, envLabel),

@@ -91,4 +91,16 @@ describe('createFlaggerHook', () => {
     await hook.handle({ ...payload, checksum: undefined });
     expect(executed).toBe(3);
   });
+
+  it('passes metadata.expectVersion on as the expected version of the run', async () => {
+    const triggers: unknown[] = [];
+    const service = createRunService({
+      semaphore: createSemaphore(1),
+      makeId: () => 'run-x',
+      execute: async (r) => (triggers.push(r.trigger), run({ a: 'passed' })),
+    });
+    const hook = createFlaggerHook({ service, catalog: () => [{ name: 'a', tags: [] }], ttlMs: 60_000, now: () => 0 });
+    await hook.handle({ name: 'app', namespace: 'ns', phase: 'Progressing', checksum: 'c', metadata: { expectVersion: '2.0.3' } });
+    expect(triggers).toEqual([expect.objectContaining({ source: 'flagger', deployId: 'ns/app', expectVersion: '2.0.3' })]);
+  });
 });

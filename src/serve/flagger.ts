@@ -107,7 +107,13 @@ export function createFlaggerHook(options: FlaggerHookOptions): FlaggerHook {
     const metadata = payload.metadata ?? {};
     const selection = selectJourneys(options.catalog(), { names: splitList(metadata.journeys), tags: splitList(metadata.tags) });
     if (!selection.ok) return { status: 400, body: `pathproof: ${selection.message}` };
-    const trigger: Trigger = { source: 'flagger', deployId: `${payload.namespace}/${payload.name}` };
+    // `metadata.expectVersion` lets the Canary say which build it is promoting: a stale replica
+    // answering with the old version is then drift, not a pass.
+    const trigger: Trigger = {
+      source: 'flagger',
+      deployId: `${payload.namespace}/${payload.name}`,
+      ...(metadata.expectVersion ? { expectVersion: metadata.expectVersion } : {}),
+    };
     const record = options.service.start(selection.names, trigger);
     return flaggerReply(await options.service.wait(record.id));
   };
