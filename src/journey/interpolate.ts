@@ -125,6 +125,8 @@ export function captureNames(text: string): string[] {
  * `missing` (each once), so the runner can fail the step with a clear message.
  */
 export function substituteCaptures<T>(value: T, vars: ReadonlyMap<string, string>): { value: T; missing: string[] } {
+  // Fast path: most steps hold no placeholder at all, and then a copy would equal the input.
+  if (!holdsPlaceholder(value)) return { value, missing: [] };
   const missing = new Set<string>();
   const substitute = (text: string): string => {
     if (!text.includes('{{')) return text;
@@ -148,6 +150,22 @@ export function substituteCaptures<T>(value: T, vars: ReadonlyMap<string, string
     return input;
   };
   return { value: copy(value) as T, missing: [...missing] };
+}
+
+/** Whether any string the copy in {@link substituteCaptures} would visit (keys too) contains `{{`. */
+function holdsPlaceholder(input: unknown): boolean {
+  if (typeof input === 'string') return input.includes('{{');
+  if (Array.isArray(input)) {
+    for (const item of input) if (holdsPlaceholder(item)) return true;
+    return false;
+  }
+  if (isPlainObject(input)) {
+    for (const key in input) {
+      if (!Object.hasOwn(input, key)) continue;
+      if (key.includes('{{') || holdsPlaceholder(input[key])) return true;
+    }
+  }
+  return false;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -95,8 +95,8 @@ function normalize(spec: RequestSpecOutput): { ok: true; value: RequestObject } 
 
 function resolveUrl(url: string, target: string | undefined): { ok: true; url: URL } | { ok: false; message: string } {
   if (ABSOLUTE_URL_RE.test(url)) {
-    if (!URL.canParse(url)) return { ok: false, message: `invalid URL "${url}"` };
-    const absolute = new URL(url);
+    const absolute = parseUrl(url);
+    if (absolute === undefined) return { ok: false, message: `invalid URL "${url}"` };
     if (absolute.protocol !== 'http:' && absolute.protocol !== 'https:') {
       return { ok: false, message: `unsupported URL scheme "${absolute.protocol}" in "${url}": use http or https` };
     }
@@ -108,8 +108,8 @@ function resolveUrl(url: string, target: string | undefined): { ok: true; url: U
       message: `"${url}" is a path but the journey has no target: set \`target:\` (e.g. \${BASE_URL}) or use an absolute URL`,
     };
   }
-  if (!URL.canParse(target)) return { ok: false, message: `invalid target URL "${target}"` };
-  const base = new URL(target);
+  const base = parseUrl(target);
+  if (base === undefined) return { ok: false, message: `invalid target URL "${target}"` };
 
   // Split the step's path by hand: `new URL('//evil/x', base)` would treat `//evil` as a host.
   const hashAt = url.indexOf('#');
@@ -125,6 +125,15 @@ function resolveUrl(url: string, target: string | undefined): { ok: true; url: U
   const search = [base.search.replace(/^\?/, ''), rawQuery].filter((part) => part !== '').join('&');
   joined.search = search;
   return { ok: true, url: joined };
+}
+
+/** One parse instead of `URL.canParse` then `new URL` (Node 20 has no `URL.parse`). */
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }
 
 let userAgent: string | undefined;

@@ -201,20 +201,17 @@ export function computeTimings(trace: ExchangeTrace, startedAt: number, endedAt:
   const headersAt = trace.headersAt;
   const ttfbMs = headersAt !== undefined ? headersAt - (trace.sentAt ?? startedAt) : undefined;
   const transferMs = headersAt !== undefined ? Math.max(trace.lastByteAt ?? endedAt, headersAt) - headersAt : undefined;
-  return dropUndefined({
-    dnsMs: round(dnsMs),
-    connectMs: round(connectMs),
-    tlsMs: round(tlsMs),
-    ttfbMs: round(ttfbMs),
-    transferMs: round(transferMs),
-    totalMs: round(totalMs) ?? 0,
-  });
+  // Built field by field (absent phases left out), in the order reports print them.
+  const timings: { -readonly [K in keyof HttpTimings]?: HttpTimings[K] } = {};
+  if (dnsMs !== undefined) timings.dnsMs = round(dnsMs);
+  if (connectMs !== undefined) timings.connectMs = round(connectMs);
+  if (tlsMs !== undefined) timings.tlsMs = round(tlsMs);
+  if (ttfbMs !== undefined) timings.ttfbMs = round(ttfbMs);
+  if (transferMs !== undefined) timings.transferMs = round(transferMs);
+  timings.totalMs = round(totalMs);
+  return timings as HttpTimings;
 }
 
-function round(ms: number | undefined): number | undefined {
-  return ms === undefined ? undefined : Math.round(Math.max(0, ms) * 100) / 100;
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+function round(ms: number): number {
+  return Math.round(Math.max(0, ms) * 100) / 100;
 }
