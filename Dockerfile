@@ -1,7 +1,7 @@
 # pathproof: Node 20 on Debian with Debian's Chromium, running as a non-root user.
 #   docker build -t pathproof .
 #   docker run --rm pathproof demo
-#   docker run --rm -v "$PWD:/work" -e BASE_URL=https://shop.example pathproof run --after deploy
+#   docker run --rm -v "$PWD:/pathproof" -e BASE_URL=https://shop.example pathproof run --after deploy
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -25,10 +25,10 @@ COPY journeys ./journeys
 RUN chmod +x /app/dist/cli/main.js \
  && ln -s /app/dist/cli/main.js /usr/local/bin/pathproof \
  && useradd --create-home --uid 10001 pathproof \
- && mkdir -p /work \
- && chown pathproof:pathproof /work
+ && mkdir -p /pathproof \
+ && chown pathproof:pathproof /pathproof
 USER pathproof
-# Journeys are read from /work/journeys and reports written to /work/reports: mount your project here.
-WORKDIR /work
+# Journeys are read from /pathproof/journeys and reports written to /pathproof/reports: mount your project here.
+WORKDIR /pathproof
 ENTRYPOINT ["pathproof"]
 CMD ["run"]

@@ -47,8 +47,8 @@ describe('renderJunit', () => {
   });
 
   it('prefixes attachments with attachmentBase', () => {
-    const xml = renderJunit(MIXED_RUN, { attachmentBase: '/work/reports/run-1' });
-    expect(xml).toContain('[[ATTACHMENT|/work/reports/run-1/evidence/refund-api/attempt-1/page.png]]');
+    const xml = renderJunit(MIXED_RUN, { attachmentBase: '/pathproof/reports/run-1' });
+    expect(xml).toContain('[[ATTACHMENT|/pathproof/reports/run-1/evidence/refund-api/attempt-1/page.png]]');
   });
 
   it('reports an error as <error>, never as a failure of the target', () => {
