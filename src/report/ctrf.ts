@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { JourneyResult, Outcome, RunResult } from '../result/types.js';
 import { evidenceOf, failureLines, headline, shownAttempt } from './failure-detail.js';
 import { writeJsonAtomic } from './json.js';
+import { endOfRunReporter } from './reporter.js';
 import type { Reporter } from './reporter.js';
 
 export type CtrfStatus = 'passed' | 'failed' | 'skipped' | 'pending' | 'other';
@@ -144,14 +145,5 @@ export function renderCtrf(run: RunResult): CtrfReport {
 
 /** Writes `ctrf.json` into the run directory when the run ends. */
 export function ctrfReporter(): Reporter {
-  let runDir: string | undefined;
-  return {
-    name: 'ctrf',
-    onRunStart(start) {
-      runDir = start.runDir;
-    },
-    async onRunEnd(run) {
-      if (runDir) await writeJsonAtomic(join(runDir, 'ctrf.json'), renderCtrf(run));
-    },
-  };
+  return endOfRunReporter('ctrf', (run, runDir) => writeJsonAtomic(join(runDir, 'ctrf.json'), renderCtrf(run)));
 }

@@ -18,11 +18,11 @@
  *   appending at the same instant can still lose one update (last rename wins): the index
  *   is a convenience, run.json is the record.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Layer, Outcome, RunResult } from '../result/types.js';
 import { LAYERS, OUTCOMES } from '../result/types.js';
+import { writeJsonAtomic } from './json.js';
 
 /** The latest result of one journey in one environment. */
 export interface HistoryEntry {
@@ -189,15 +189,7 @@ export async function appendHistory(root: string, run: RunResult, dir?: string):
     file = undefined; // corrupt: start a fresh index rather than fail
   }
   await mkdir(root, { recursive: true });
-  const target = join(root, HISTORY_FILE);
-  const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, `${JSON.stringify(recordRun(file, run, dir), null, 2)}\n`);
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
-  }
+  await writeJsonAtomic(join(root, HISTORY_FILE), recordRun(file, run, dir));
 }
 
 /** Serialises appends per report root, so concurrent runs of one process never lose an update. */

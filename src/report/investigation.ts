@@ -21,6 +21,7 @@ import { formatDuration, nextChecks } from '../classify/hints.js';
 import { evidenceOf, failureLines, finishedAt, shownAttempt } from './failure-detail.js';
 import { writeJsonAtomic } from './json.js';
 import { cell, code, codeCell, table, text } from './markdown.js';
+import { endOfRunReporter } from './reporter.js';
 import type { Reporter } from './reporter.js';
 
 export interface TimelineEvent {
@@ -322,18 +323,11 @@ export function renderInvestigation(record: InvestigationRecord): string {
  * for rollback runs, or for every run when `always` (`--investigate`).
  */
 export function investigationReporter(options: { always: boolean }): Reporter {
-  let runDir: string | undefined;
-  return {
-    name: 'investigation',
-    onRunStart(start) {
-      runDir = start.runDir;
-    },
-    async onRunEnd(run) {
-      const rollback = run.trigger.after === 'rollback';
-      if (!runDir || (!rollback && !options.always)) return;
-      const record = buildInvestigation(run, rollback ? 'rollback' : 'requested');
-      await writeJsonAtomic(join(runDir, 'investigation.json'), record);
-      await writeTextAtomic(join(runDir, 'investigation.md'), renderInvestigation(record));
-    },
-  };
+  return endOfRunReporter('investigation', async (run, runDir) => {
+    const rollback = run.trigger.after === 'rollback';
+    if (!rollback && !options.always) return;
+    const record = buildInvestigation(run, rollback ? 'rollback' : 'requested');
+    await writeJsonAtomic(join(runDir, 'investigation.json'), record);
+    await writeTextAtomic(join(runDir, 'investigation.md'), renderInvestigation(record));
+  });
 }

@@ -3,21 +3,14 @@
  * temporary file and a rename, so whatever kills the process, the file on disk is valid
  * JSON of what had finished.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../result/types.js';
+import { writeTextAtomic } from './atomic.js';
 import type { Reporter } from './reporter.js';
 
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
-    await rename(temporary, file);
-  } catch (error) {
-    // A full disk leaves an empty temporary file behind: remove it, keep the first error.
-    await rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
-  }
+export function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  return writeTextAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function jsonReporter(options: { stdout?: (text: string) => void } = {}): Reporter & { essential: true } {

@@ -19,6 +19,7 @@ import { writeTextAtomic } from './atomic.js';
 import { join } from 'node:path';
 import type { AttemptResult, JourneyResult, RunResult } from '../result/types.js';
 import { attemptHeadline, evidenceOf, failureLines, headline, shownAttempt } from './failure-detail.js';
+import { endOfRunReporter } from './reporter.js';
 import type { Reporter } from './reporter.js';
 
 export interface JunitOptions {
@@ -153,14 +154,5 @@ export function renderJunit(run: RunResult, options: JunitOptions = {}): string 
 
 /** Writes `junit.xml` into the run directory when the run ends (interrupted runs included). */
 export function junitReporter(options: JunitOptions = {}): Reporter {
-  let runDir: string | undefined;
-  return {
-    name: 'junit',
-    onRunStart(start) {
-      runDir = start.runDir;
-    },
-    async onRunEnd(run) {
-      if (runDir) await writeTextAtomic(join(runDir, 'junit.xml'), renderJunit(run, options));
-    },
-  };
+  return endOfRunReporter('junit', (run, runDir) => writeTextAtomic(join(runDir, 'junit.xml'), renderJunit(run, options)));
 }

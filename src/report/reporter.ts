@@ -26,6 +26,20 @@ export interface Reporter {
   onRunEnd?(run: RunResult): void | Promise<void>;
 }
 
+/** A reporter that writes into the run directory once, when the run ends (interrupted runs included). */
+export function endOfRunReporter(name: string, write: (run: RunResult, runDir: string) => Promise<void>): Reporter {
+  let runDir: string | undefined;
+  return {
+    name,
+    onRunStart(start) {
+      runDir = start.runDir;
+    },
+    async onRunEnd(run) {
+      if (runDir) await write(run, runDir);
+    },
+  };
+}
+
 export interface ReporterFailure {
   readonly reporter: string;
   readonly hook: string;

@@ -16,6 +16,7 @@ import { describeTransition } from '../classify/transition.js';
 import { formatDuration } from '../classify/hints.js';
 import { attemptHeadline } from './failure-detail.js';
 import { cell, code, codeCell, table, text } from './markdown.js';
+import { endOfRunReporter } from './reporter.js';
 import type { Reporter } from './reporter.js';
 
 export interface SummaryOptions {
@@ -145,17 +146,10 @@ export function renderSummary(run: RunResult): string {
 
 /** Writes summary.md into the run directory and appends it to GITHUB_STEP_SUMMARY when set. */
 export function summaryReporter(options: SummaryOptions = {}): Reporter {
-  let runDir: string | undefined;
-  return {
-    name: 'summary',
-    onRunStart(start) {
-      runDir = start.runDir;
-    },
-    async onRunEnd(run) {
-      const markdown = renderSummary(run);
-      if (runDir) await writeTextAtomic(join(runDir, 'summary.md'), markdown);
-      // A blank line first: whatever an earlier step left there must not swallow our heading.
-      if (options.githubStepSummary) await appendFile(options.githubStepSummary, `\n${markdown}`);
-    },
-  };
+  return endOfRunReporter('summary', async (run, runDir) => {
+    const markdown = renderSummary(run);
+    await writeTextAtomic(join(runDir, 'summary.md'), markdown);
+    // A blank line first: whatever an earlier step left there must not swallow our heading.
+    if (options.githubStepSummary) await appendFile(options.githubStepSummary, `\n${markdown}`);
+  });
 }

@@ -19,13 +19,12 @@
  *   content often carry it); `2.0.3` and `v2.0.3` differ on purpose.
  */
 import { classifyDrift, driftExpression } from '../classify/drift.js';
+import { pathOf } from '../classify/hints.js';
 import { classifyHttp } from '../classify/http.js';
-import { remaining } from '../result/clock.js';
 import type { AssertionResult, HttpObservation } from '../result/types.js';
 import type { RuntimeCheck } from '../journey/schema.js';
 import { evaluateJsonPath } from '../steps/http/json-path.js';
-import { probe } from '../steps/http/probe.js';
-import { buildProbeRequest } from '../steps/http/request.js';
+import { probeInContext, requestInContext } from '../steps/http/in-context.js';
 import type { StepContext, StepOutcome } from '../steps/types.js';
 
 export type RuntimeKind = 'version' | 'environment';
@@ -132,24 +131,17 @@ export async function checkRuntime(
   expected: string | undefined,
   ctx: StepContext,
 ): Promise<RuntimeCheckOutcome> {
-  const built = buildProbeRequest(check.request ?? 'GET /', ctx.target);
+  const built = requestInContext(check.request ?? 'GET /', ctx);
   const label = `runtime.${kind}`;
   const wanted = expected === undefined || expected.trim() === '' ? undefined : expected.trim();
   if (!built.ok) {
     return { label, source: '', outcome: { status: 'error', error: { code: 'REQUEST_INVALID', message: built.message } } };
   }
-  const request = {
-    ...built.request,
-    maxRedirects: ctx.http.maxRedirects,
-    timeoutMs: remaining(ctx.clock, ctx.deadline),
-    maxBodyBytes: ctx.http.maxBodyBytes,
-    cookies: ctx.cookies,
-  };
-  const path = safePath(request.url);
+  const request = built.request;
+  const path = pathOf(request.url);
   const source = sourceLabel(check, request.method, path);
   const base = { label, source, ...(wanted === undefined ? {} : { expected: wanted }) };
-  const dispatcher = ctx.insecure ? ctx.http.insecureDispatcher : ctx.http.dispatcher;
-  const result = await probe(request, { dispatcher, clock: ctx.clock, signal: ctx.signal });
+  const result = await probeInContext(request, ctx);
   const where = { method: request.method, url: request.url };
   if (!result.ok) {
     if (ctx.signal.aborted) {
@@ -193,11 +185,3 @@ export async function checkRuntime(
   return { ...base, served, outcome: { status: 'failed', failure, assertions: [assertion], observation } };
 }
 
-/** Path only: query strings may carry secrets or tokens. */
-function safePath(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url.split('?')[0] ?? url;
-  }
-}

@@ -3,15 +3,13 @@
  * classify the first failure. Probe → observation → checks, nothing else.
  */
 import { classifyHttp } from '../../classify/http.js';
-import { remaining } from '../../result/clock.js';
 import type { AssertionResult, Failure } from '../../result/types.js';
 import { parseRequestLine } from '../../journey/schema.js';
 import type { StepOf } from '../../journey/schema.js';
 import type { StepContext, StepDriver, StepOutcome } from '../types.js';
 import { checkExpect } from './assertions.js';
 import { captureValues } from './capture.js';
-import { probe } from './probe.js';
-import { buildProbeRequest } from './request.js';
+import { probeInContext, requestInContext } from './in-context.js';
 
 type HttpStep = StepOf<'request'>;
 
@@ -26,28 +24,12 @@ export function requestWithStepHeaders(step: HttpStep): HttpStep['request'] {
   return { ...step.request, headers: { ...step.request.headers, ...step.headers } };
 }
 
-/** How many redirects to follow for a step: `followRedirects: false` asserts on the 3xx itself. */
-export function redirectLimit(step: HttpStep, defaultLimit: number): number {
-  if (typeof step.request === 'string') return defaultLimit;
-  const follow = step.request.followRedirects;
-  if (follow === false) return 0;
-  if (typeof follow === 'number') return follow;
-  return defaultLimit;
-}
-
 export const httpDriver: StepDriver<'request'> = {
   async run(step, ctx): Promise<StepOutcome> {
-    const built = buildProbeRequest(requestWithStepHeaders(step), ctx.target);
+    const built = requestInContext(requestWithStepHeaders(step), ctx);
     if (!built.ok) return { status: 'error', error: { code: 'REQUEST_INVALID', message: built.message } };
-    const request = {
-      ...built.request,
-      maxRedirects: redirectLimit(step, ctx.http.maxRedirects),
-      timeoutMs: remaining(ctx.clock, ctx.deadline),
-      maxBodyBytes: ctx.http.maxBodyBytes,
-      cookies: ctx.cookies,
-    };
-    const dispatcher = ctx.insecure ? ctx.http.insecureDispatcher : ctx.http.dispatcher;
-    const result = await probe(request, { dispatcher, clock: ctx.clock, signal: ctx.signal });
+    const request = built.request;
+    const result = await probeInContext(request, ctx);
     const where = { method: request.method, url: request.url };
 
     if (!result.ok) {
