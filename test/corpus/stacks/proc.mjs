@@ -66,7 +66,7 @@ function canConnect(port, host) {
  * Starts a long-running server process and waits until `port` accepts connections.
  * Returns { name, pid, port, log(), stop() }; stop() is SIGTERM, then SIGKILL after 5 s.
  */
-export async function startService({ name, command, args, cwd, env, port, host = '127.0.0.1', logFiles = [], timeoutMs = 30_000 }) {
+export async function startService({ name, command, args, cwd, env, port, host = '127.0.0.1', logFiles = [], timeoutMs = 60_000 }) {
   const child = spawn(command, args, {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -124,7 +124,7 @@ export async function startService({ name, command, args, cwd, env, port, host =
  * connections before they can answer (squid's first request, Prometheus before its first
  * scrape) are only "up" when a real request through them gets the real answer.
  */
-export async function waitHttp(url, accept = (status) => status < 500, timeoutMs = 30_000) {
+export async function waitHttp(url, accept = (status) => status < 500, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
