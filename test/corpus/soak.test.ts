@@ -30,7 +30,7 @@ interface Soak {
   readonly stderr: string;
 }
 
-/** The hint or error of a run that did not pass, from its run.json (serve keeps the newest 300). */
+/** The hint or error of a run that did not pass, from its run.json (kept for the whole soak: --keep-runs 5000). */
 function whyNotPassed(reports: string, journey: string, rest: string): string {
   const id = /run=(\S+)/.exec(rest)?.[1];
   const file = id ? join(reports, id, 'run.json') : '';
@@ -65,7 +65,7 @@ describe(`soak: must-pass journeys under serve for ${SOAK_SECONDS}s`, () => {
     }
     const child = spawn(
       process.execPath,
-      [CLI, 'serve', 'journeys', '--listen', '127.0.0.1:0', '--report-dir', join(dir, 'reports'), '--keep-runs', '300', '--concurrency', '6'],
+      [CLI, 'serve', 'journeys', '--listen', '127.0.0.1:0', '--report-dir', join(dir, 'reports'), '--keep-runs', '5000', '--concurrency', '6'],
       { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', TZ: 'UTC', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
