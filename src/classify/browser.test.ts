@@ -234,3 +234,121 @@ describe('netCode', () => {
     expect(netCode(text)).toBe(code);
   });
 });
+
+describe('classifyBrowser: causes by relevance (issue #11)', () => {
+  const notFound = (extra: Partial<FailedRequest> = {}): FailedRequest => ({
+    method: 'GET',
+    url: 'https://shop.example.com/api/recommendations',
+    status: 502,
+    resourceType: 'fetch',
+    headers: { server: 'nginx/1.22.1', 'content-type': 'text/html' },
+    body: '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx/1.22.1</center></body></html>',
+    ...extra,
+  });
+  const thirdParty = {
+    failedRequests: [
+      { method: 'GET', url: 'https://fonts.cdn.invalid/css?family=Inter', failure: 'net::ERR_NAME_NOT_RESOLVED', resourceType: 'stylesheet' },
+      { method: 'GET', url: 'https://stats.invalid/collect', failure: 'net::ERR_NAME_NOT_RESOLVED', resourceType: 'script' },
+    ],
+    scriptErrors: [{ message: 'ReferenceError: ga is not defined', source: 'https://stats.invalid/tag.js' }],
+  };
+
+  it.each<[string, BrowserFailureInput, Layer, string]>([
+    [
+      'third-party failures never decide: the missing control is the frontend',
+      input('locator-missing', page({ thirdParty, locator: 'role=button[name="Request refund"]' })),
+      'frontend',
+      'is missing or not interactive',
+    ],
+    [
+      'a missing bundle behind a dead font CDN is route, not the CDN',
+      input('locator-missing', page({ thirdParty, failedRequests: [{ method: 'GET', url: 'https://shop.example.com/assets/app.js', status: 404, resourceType: 'script', startedBy: 'page' }] })),
+      'route',
+      '404 on GET /assets/app.js (script)',
+    ],
+    [
+      "a control missing after the page went on: the earlier call's 502 was handled",
+      input('locator-missing', page({ failedRequests: [notFound({ startedBy: 'page', handledBefore: 'see text "Blue mug"' })], locator: 'role=button[name="Apply coupon"]' })),
+      'frontend',
+      'is missing or not interactive',
+    ],
+    [
+      "content missing after the page went on: the call that brings it is still the cause",
+      input('assertion-failed', page({ failedRequests: [notFound({ startedBy: 'page', handledBefore: 'see text "Congrats"' })] }), { kind: 'see', step: 'see role=heading[name="Resources"]' }),
+      'proxy',
+      '502 from nginx',
+    ],
+    [
+      'a call the page asked again with success is not the cause',
+      input('assertion-failed', page({ failedRequests: [notFound({ startedBy: 'step', laterSucceeded: true })] }), { kind: 'see' }),
+      'result',
+      'shows the wrong text',
+    ],
+    [
+      'an image or font of the page never decides',
+      input('locator-missing', page({ failedRequests: [{ method: 'GET', url: 'https://shop.example.com/logo.png', status: 404, resourceType: 'image', startedBy: 'step' }] })),
+      'frontend',
+      'is missing or not interactive',
+    ],
+    [
+      'an ambiguous locator is the journey to narrow, whatever failed on the page',
+      input('locator-ambiguous', page({ failedRequests: [notFound({ startedBy: 'step' })], pageErrors: ['TypeError: x'], matchCount: 3, locator: 'text="Delete"' })),
+      'frontend',
+      'matches 3 elements',
+    ],
+    [
+      'a soft 404 (200 + "Page not found") is route',
+      input('locator-missing', page({ title: 'Acme', heading: 'Page not found', locator: 'role=button[name="Pay"]' })),
+      'route',
+      'a soft 404',
+    ],
+    [
+      'a repeating poll still pending is not a hung call',
+      input('assertion-failed', page({ pendingRequests: [{ method: 'GET', url: 'https://shop.example.com/api/poll', resourceType: 'fetch', pendingMs: 25_000, startedBy: 'page', repeating: true }] }), { kind: 'see' }),
+      'result',
+      'shows the wrong text',
+    ],
+    [
+      'failOnPageErrors: the script error is the cause, not a failed call',
+      input('script-error', page({ failedRequests: [notFound({ startedBy: 'step' })], pageErrors: ["TypeError: Cannot read properties of null (reading 'prefs')"] }), { kind: 'goto' }),
+      'frontend',
+      "the page's own script threw \"TypeError: Cannot read properties of null (reading 'prefs')\"",
+    ],
+    [
+      'a URL check that landed on the login page is auth',
+      input('assertion-failed', page({ url: 'https://shop.example.com/login?next=/orders' }), { kind: 'expectUrl', failed: [{ kind: 'url', expression: 'url ("/login") contains "/orders"', expected: '/orders', actual: '/login', passed: false }] }),
+      'auth',
+      'the page is at the login page /login',
+    ],
+    [
+      'a 403 from the login POST the step sent is a refused login (auth), not authz',
+      input('assertion-failed', page({ failedRequests: [{ method: 'POST', url: 'https://shop.example.com/auth/token', status: 403, resourceType: 'xhr', startedBy: 'step', body: '{"error":"invalid_grant","error_description":"Invalid credentials"}', headers: { 'content-type': 'application/json' } }] })),
+      'auth',
+      'the credential exchange was refused (OAuth error "invalid_grant")',
+    ],
+  ])('%s → %s', (_name, failureInput, layer, fact) => {
+    const failure = classifyBrowser(failureInput);
+    expect(failure.layer).toBe(layer);
+    expect(failure.hint).toContain(fact);
+  });
+
+  it('lists third-party evidence as set aside, with why', () => {
+    const failure = classifyBrowser(input('locator-missing', page({ thirdParty })));
+    expect(failure.setAside).toEqual(
+      expect.arrayContaining([
+        { evidence: '2 third-party requests failed: fonts.cdn.invalid (DNS), stats.invalid (DNS)', why: 'third-party: evidence only, never the cause' },
+        { evidence: 'third-party script error "ReferenceError: ga is not defined" from stats.invalid', why: 'third-party: evidence only, never the cause' },
+      ]),
+    );
+  });
+
+  it('is the same verdict whatever order the failures arrived in: the first to START wins within a rank', () => {
+    const a = xhr(502, { url: 'https://shop.example.com/api/a', startedBy: 'step', headers: { server: 'nginx', 'content-type': 'text/html' }, body: '<center>nginx</center>' });
+    const b = xhr(401, { url: 'https://shop.example.com/api/b', startedBy: 'step' });
+    const one = classifyBrowser(input('assertion-failed', page({ failedRequests: [a, b] })));
+    const other = classifyBrowser(input('assertion-failed', page({ failedRequests: [a, b] })));
+    expect(one).toEqual(other);
+    expect(one.layer).toBe('proxy');
+    expect(one.setAside?.[0]?.evidence).toBe('POST /api/b → 401 (fetch)');
+  });
+});

@@ -20,13 +20,15 @@
  *      calls the page made earlier (its load, background calls), failed →
  *      the same, still pending;
  *    set aside, with the reason recorded: requests the page asked again with success
- *    (`laterSucceeded`), earlier calls after which another step passed on the page (the
- *    page handled them and went on), repeating polls and long-lived streams, images,
+ *    (`laterSucceeded`), for a step acting on a control: earlier calls after which another
+ *    step passed on the page (the page handled them and went on — a control comes with the
+ *    page, content comes from its calls), repeating polls and long-lived streams, images,
  *    fonts and media, and requests the browser cancelled itself;
  *    within one rank, the request that STARTED first wins (start order is the page's own;
  *    arrival order is timing);
  * 4. the page's own script threw → `frontend`, quoting the error (never `app`: the page's
- *    scripts are the frontend's code);
+ *    scripts are the frontend's code); with `failOnPageErrors: true` a step that otherwise
+ *    passed fails on it (symptom `script-error`) and that error is the cause;
  * 5. the page says "not found" with a 200 (a soft 404) → `route`;
  * 6. the visible symptom: control missing → `frontend`, wrong text/value/URL → `result`
  *    (a URL that landed on a login page → `auth`), timeout → `app`.
@@ -186,7 +188,13 @@ export function classifyBrowser(input: BrowserFailureInput): Failure {
     }
   }
 
-  const { candidates, skipped } = collectCandidates(observation, baselineOf, `${pathOf(observation.url)} (${oneLine(stripQueries(input.step), 80)})`);
+  if (input.symptom === 'script-error' && observation.pageErrors[0] !== undefined) {
+    const why = 'the step itself worked: failOnPageErrors: true fails it on the script error';
+    return finish(scriptFailure(input, observation.pageErrors[0]), requestSetAside(observation, why));
+  }
+
+  const controls = CONTROL_STEPS.has(input.kind);
+  const { candidates, skipped } = collectCandidates(observation, baselineOf, `${pathOf(observation.url)} (${oneLine(stripQueries(input.step), 80)})`, controls);
   const chosen = [...candidates].sort((a, b) => a.rank - b.rank || a.order - b.order)[0];
   if (chosen !== undefined) {
     const lesser = candidates
@@ -228,6 +236,14 @@ function baselineLookup(baselines: readonly OriginBaseline[]): (url: string) => 
   };
 }
 
+/**
+ * Steps that act on a control. A control comes with the page (its bundle), content comes from
+ * the calls the page makes: once a step passed on the page after an earlier call failed, the
+ * page handled that failure as far as its controls go, but content the call would have
+ * brought can still be missing because of it.
+ */
+const CONTROL_STEPS: ReadonlySet<string> = new Set(['click', 'fill', 'press', 'select', 'check']);
+
 /** Long-lived connections are pending by design: never a hung call. */
 const STREAMS: ReadonlySet<string> = new Set(['eventsource', 'websocket']);
 
@@ -235,6 +251,7 @@ function collectCandidates(
   observation: BrowserObservation,
   baselineOf: (url: string) => OriginBaseline | undefined,
   where: string,
+  controls: boolean,
 ): { candidates: Candidate[]; skipped: SetAside[] } {
   const candidates: Candidate[] = [];
   const skipped: SetAside[] = [];
@@ -256,7 +273,7 @@ function collectCandidates(
       return;
     }
     const assets = resource === 'script' || resource === 'stylesheet';
-    if (!assets && request.startedBy !== 'step' && request.handledBefore !== undefined) {
+    if (controls && !assets && request.startedBy !== 'step' && request.handledBefore !== undefined) {
       skipped.push({ evidence: label, why: `the page handled it: ${oneLine(stripQueries(request.handledBefore), 60)} passed after it` });
       return;
     }
@@ -434,6 +451,12 @@ function symptomFailure(input: BrowserFailureInput): Omit<Failure, 'message'> {
         layer: 'endpoint',
         hint: `${step}: the navigation failed before a page was served — check the target URL is reachable from where pathproof runs`,
         reason: 'navigation failed without a network code or status',
+      };
+    case 'script-error':
+      return {
+        layer: 'frontend',
+        hint: `${step} on ${page}: the page's own script threw (failOnPageErrors: true) — check the served frontend bundle`,
+        reason: "the page's own script threw during the step",
       };
   }
 }

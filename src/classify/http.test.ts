@@ -340,3 +340,81 @@ describe('expectsSuccess', () => {
     expect(expectsSuccess(expected)).toBe(success);
   });
 });
+
+describe('classifyHttp: auth versus authz by meaning', () => {
+  const token = { method: 'POST', url: 'https://id.example.com/oauth/token' };
+  const json = (body: unknown) => ({ 'content-type': 'application/json' as const, body: JSON.stringify(body) });
+  it.each<[string, HttpFailureInput, Layer, string]>([
+    [
+      'a token endpoint refusing the grant (403 invalid_grant)',
+      { request: token, observation: observation({ status: 403, headers: { 'content-type': 'application/json' }, body: json({ error: 'invalid_grant' }).body }), failed: [status(403, 200)] },
+      'auth',
+      'OAuth error "invalid_grant"',
+    ],
+    [
+      'an OAuth 400 invalid_client is a refused login, not a contract problem',
+      { request: token, observation: observation({ status: 400, headers: { 'content-type': 'application/json' }, body: json({ error: 'invalid_client' }).body }), failed: [status(400, 200)] },
+      'auth',
+      'OAuth error "invalid_client"',
+    ],
+    [
+      'a 403 on a POST to /login is a refused login',
+      { request: { method: 'POST', url: 'https://shop.example.com/login' }, observation: observation({ status: 403, body: 'Forbidden' }), failed: [status(403, 200)] },
+      'auth',
+      'POST to a login or token endpoint (/login)',
+    ],
+    [
+      'a 403 on a request that submitted credentials',
+      { request: { method: 'POST', url: 'https://shop.example.com/api/session-start' }, sendsCredentials: true, observation: observation({ status: 403, body: '' }), failed: [status(403, 200)] },
+      'auth',
+      'the request submitted credentials',
+    ],
+    [
+      'a 403 on GET /login (a WAF rule on the page) is authz',
+      { request: { method: 'GET', url: 'https://shop.example.com/login' }, observation: observation({ status: 403, body: 'Forbidden' }), failed: [status(403, 200)] },
+      'authz',
+      'authenticated but denied',
+    ],
+    [
+      'a 403 on an API call is authz',
+      { request: { method: 'POST', url: 'https://shop.example.com/api/refunds' }, observation: observation({ status: 403, headers: { 'content-type': 'application/json' }, body: json({ error: 'forbidden' }).body }), failed: [status(403, 200)] },
+      'authz',
+      'authenticated but denied',
+    ],
+  ])('%s → %s', (_name, failureInput, layer, fact) => {
+    const failure = classifyHttp(failureInput);
+    expect(failure.layer).toBe(layer);
+    expect(`${failure.hint} ${failure.reason ?? ''}`).toContain(fact);
+  });
+});
+
+describe('classifyHttp: who generated the reply, against the origin’s normal replies', () => {
+  const baseline = {
+    origin: 'https://shop.example.com',
+    replies: 3,
+    servers: ['nginx/1.22.1'],
+    commonHeaders: ['content-type', 'date', 'server', 'x-powered-by', 'x-request-id'],
+    contentTypes: { '/api/': ['json'] },
+  };
+  it.each<[string, ReplyFixture, Layer, string]>([
+    ["a 503 lacking every header the app stamps: generated in front of it", { status: 503, headers: { server: 'nginx/1.22.1', 'content-type': 'text/plain' }, body: 'Service Unavailable' }, 'proxy', 'lacks x-powered-by, x-request-id'],
+    ["the same 503 carrying the app's headers: the app's", { status: 503, headers: { server: 'nginx/1.22.1', 'x-powered-by': 'Express', 'x-request-id': 'r-9', 'content-type': 'text/plain' }, body: 'Service Unavailable' }, 'app', 'carries x-powered-by, x-request-id'],
+    ["a 502 carrying the app's headers: the app's own downstream failed", { status: 502, headers: { 'x-powered-by': 'Express', 'x-request-id': 'r-9' }, body: '{"error":"payments down"}' }, 'app', 'the app generated it'],
+  ])('%s', (_name, reply, layer, fact) => {
+    const failure = classifyHttp({ request: { method: 'POST', url: 'https://shop.example.com/api/refunds' }, observation: observation({ ...reply, url: 'https://shop.example.com/api/refunds' }), failed: [status(reply.status, 200)], baseline });
+    expect(failure.layer).toBe(layer);
+    expect(failure.reason).toContain(fact);
+  });
+
+  it('an HTML page where the app answers JSON, with no marker headers to compare', () => {
+    const plain = { ...baseline, commonHeaders: ['content-type', 'date'], servers: [] };
+    const failure = classifyHttp({
+      request: { method: 'GET', url: 'https://shop.example.com/api/orders' },
+      observation: observation({ status: 503, headers: { 'content-type': 'text/html' }, body: '<html><body>Sorry</body></html>', url: 'https://shop.example.com/api/orders' }),
+      failed: [status(503, 200)],
+      baseline: plain,
+    });
+    expect(failure.layer).toBe('proxy');
+    expect(failure.reason).toContain('an HTML page where the app answers JSON on /api/');
+  });
+});

@@ -274,7 +274,7 @@ export type Symptom =
     };
 
 /** The visible symptom of a failed browser step. */
-export type PageSymptom = 'navigation-failed' | 'locator-missing' | 'locator-ambiguous' | 'assertion-failed' | 'timeout';
+export type PageSymptom = 'navigation-failed' | 'locator-missing' | 'locator-ambiguous' | 'assertion-failed' | 'timeout' | 'script-error';
 
 /** A file written as evidence, relative to the run directory. */
 export interface EvidenceFile {

@@ -63,8 +63,14 @@ export interface JourneyDeps {
   readonly stopping: () => boolean;
 }
 
-/** Extra time a driver gets past its deadline before we call it hung (our fault, not the target's). */
-export const HANG_GRACE_MS = 2_000;
+/**
+ * Extra time a driver gets past its deadline before we call it hung (our fault, not the
+ * target's). It covers a failed browser step's evidence (EVIDENCE_BUDGET_MS: the page's
+ * requests, candidates, a screenshot) with room for a loaded machine, where CDP calls slow
+ * down: a hang guard that fires while evidence is still being taken reports our own slowness
+ * as "could not verify".
+ */
+export const HANG_GRACE_MS = 5_000;
 
 export async function runJourney(loaded: LoadedJourney, deps: JourneyDeps): Promise<JourneyResult> {
   const { journey } = loaded;

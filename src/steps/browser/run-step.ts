@@ -110,10 +110,7 @@ async function withNotes(outcome: Extract<StepOutcome, { status: 'passed' }>, sc
   if (third.failedRequests.length === 0 && third.scriptErrors.length === 0 && seen.pageErrors.length === 0) return outcome;
   if (ctx.failOnPageErrors && seen.pageErrors.length > 0) {
     const first = (seen.pageErrors[0] ?? '').split('\n', 1)[0] ?? '';
-    return scope.fail({
-      symptom: 'assertion-failed',
-      message: `${ctx.label}: the page's own script threw "${first}" (failOnPageErrors: true)`,
-    });
+    return scope.fail({ symptom: 'script-error', message: `${ctx.label}: the page's own script threw "${first}" (failOnPageErrors: true)` });
   }
   const observation: BrowserObservation = {
     kind: 'browser',

@@ -44,6 +44,8 @@ export const LAUNCH_ARGS = [
 ] as const;
 
 const DEFAULT_LAUNCH_TIMEOUT_MS = 30_000;
+/** Cookies into or out of the browser take one CDP call; past this the browser is stalled. */
+const COOKIE_SYNC_MS = 2_000;
 
 export function createBrowserSupport(options: BrowserSupportOptions): BrowserSupport {
   const launchTimeout = options.launchTimeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS;
@@ -138,7 +140,8 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
           secretUsed = true;
         },
         async syncCookies(jar, direction) {
-          try {
+          // Bounded: a stalled browser must not hold the step past its evidence budget.
+          const sync = async (): Promise<void> => {
             if (direction === 'to-browser') {
               if (jar.version === cookieVersion) return;
               await context.addCookies(jar.toBrowser());
@@ -146,8 +149,14 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
               jar.fromBrowser(await context.cookies());
             }
             cookieVersion = jar.version;
+          };
+          let timer: NodeJS.Timeout | undefined;
+          try {
+            await Promise.race([sync(), new Promise<void>((resolve) => (timer = setTimeout(resolve, COOKIE_SYNC_MS)))]);
           } catch {
             // The browser crashed or closed: the step itself reports that; cookies are not its cause.
+          } finally {
+            clearTimeout(timer);
           }
         },
         finish({ failed, evidence }) {
