@@ -76,7 +76,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     return EXIT.invalid;
   }
   const expectEnv = args.expectVersion ? { EXPECTED_VERSION: args.expectVersion } : {};
-  const environment = resolveEnvironment(project.config, args.env, { ...io.env, ...expectEnv });
+  const environment = resolveEnvironment(project.config, args.env, { ...io.env, ...expectEnv }, args.vars);
   if (!environment.ok) return invalid(io, environment.message);
   const paths = args.paths.length > 0 ? args.paths : [project.config.journeys ?? DEFAULTS.journeysDir];
 

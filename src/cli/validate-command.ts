@@ -13,7 +13,7 @@ export async function validateCommand(args: ParsedArgs, io: CliIo): Promise<numb
     for (const d of project.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
     return EXIT.invalid;
   }
-  const environment = resolveEnvironment(project.config, args.env, io.env);
+  const environment = resolveEnvironment(project.config, args.env, io.env, args.vars);
   if (!environment.ok) {
     io.stderr(`pathproof: ${environment.message}\n`);
     return EXIT.invalid;
