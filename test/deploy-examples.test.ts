@@ -48,7 +48,7 @@ function podSpecs(): { where: string; kind: string; doc: Json; spec: Json }[] {
   const out: { where: string; kind: string; doc: Json; spec: Json }[] = [];
   for (const doc of manifests as Json[]) {
     const where = `${doc.__file} ${doc.kind}/${doc.metadata?.name}`;
-    if (doc.kind === 'Job' || doc.kind === 'Deployment' || doc.kind === 'Rollout') out.push({ where, kind: doc.kind, doc, spec: doc.spec?.template?.spec });
+    if (doc.kind === 'Job' || doc.kind === 'Deployment' || doc.kind === 'Rollout' || doc.kind === 'StatefulSet') out.push({ where, kind: doc.kind, doc, spec: doc.spec?.template?.spec });
     if (doc.kind === 'CronJob') out.push({ where, kind: doc.kind, doc, spec: doc.spec?.jobTemplate?.spec?.template?.spec });
     if (doc.kind === 'AnalysisTemplate') {
       for (const metric of doc.spec?.metrics ?? []) {
@@ -86,6 +86,7 @@ describe('deploy/ examples', () => {
         'kubernetes/cronjob.yaml',
         'kubernetes/indexed-job.yaml',
         'kubernetes/journeys-configmap.yaml',
+        'kubernetes/serve-statefulset.yaml',
         'shell/verify-after-deploy.sh',
       ]),
     );
@@ -135,6 +136,28 @@ describe('deploy/ examples', () => {
     const total = Number(/--shard "\$\(\(JOB_COMPLETION_INDEX \+ 1\)\)\/(\d+)"/.exec(script)?.[1]);
     expect(total).toBe(job.spec.completions);
     expect(job.spec.parallelism).toBe(job.spec.completions);
+  });
+
+  it('the serve StatefulSet shards over exactly its replicas, with the headless Service it names', () => {
+    const [set] = ofKind('StatefulSet');
+    const args = set!.spec.template.spec.containers[0].args as string[];
+    expect(args[0]).toBe('serve');
+    const total = Number(/^auto\/(\d+)$/.exec(args[args.indexOf('--shard') + 1] ?? '')?.[1]);
+    expect(total).toBe(set!.spec.replicas);
+    const service = ofKind('Service').find((s) => s.metadata.name === set!.spec.serviceName);
+    expect(service?.spec.clusterIP).toBe('None');
+    expect(service?.spec.selector).toEqual(set!.spec.selector.matchLabels);
+    expect(set!.spec.template.metadata.labels).toMatchObject(set!.spec.selector.matchLabels);
+  });
+
+  it.each(
+    podSpecs()
+      .filter((p) => (p.spec?.containers as Container[] | undefined)?.some((c) => c.args?.[0] === 'serve'))
+      .map((p) => [p.where, p] as const),
+  )('%s: serve is ready on /readyz (503 while starting and draining), alive on /healthz', (_label, pod) => {
+    const container = (pod.spec.containers as Json[]).find((c) => c.args?.[0] === 'serve')!;
+    expect(container.readinessProbe?.httpGet?.path).toBe('/readyz');
+    expect(container.livenessProbe?.httpGet?.path).toBe('/healthz');
   });
 
   it('the CronJob has a five-field schedule and never overlaps itself', () => {
