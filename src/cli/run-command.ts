@@ -247,8 +247,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (pushgateway) {
     const { pushRunMetrics } = await import('../metrics/push.js');
     try {
-      await pushRunMetrics({ url: pushgateway, run: result.run, env: args.env });
-      human(`metrics pushed to ${redactor.redact(new URL(pushgateway).origin)}\n`);
+      const pushed = await pushRunMetrics({ url: pushgateway, run: result.run, env: args.env });
+      human(`metrics of ${pushed} ${pushed === 1 ? 'journey' : 'journeys'} pushed to ${redactor.redact(new URL(pushgateway).origin)}\n`);
     } catch (error) {
       io.stderr(`pathproof: warning: metrics not pushed: ${redactor.redact((error as Error).message)}\n`);
     }
