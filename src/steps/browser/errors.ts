@@ -3,7 +3,7 @@
  * codes). Playwright does not export TargetClosedError; it recognises its own by
  * `name === 'TargetClosedError'`, and so do we.
  */
-import type { errors as PlaywrightErrors } from 'playwright';
+import type { errors as PlaywrightErrors } from 'playwright-core';
 
 export type PlaywrightErrorTypes = typeof PlaywrightErrors;
 

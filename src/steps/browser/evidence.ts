@@ -6,7 +6,7 @@
  * a step hung 2s past its deadline, so all of it fits in EVIDENCE_BUDGET_MS and each
  * piece is best effort (a missing screenshot never hides the failure).
  */
-import type { Page, Locator as PwLocator } from 'playwright';
+import type { Page, Locator as PwLocator } from 'playwright-core';
 import { classifyBrowser } from '../../classify/browser.js';
 import type { BrowserSymptom } from '../../classify/browser.js';
 import type { AssertionResult, BrowserObservation, EvidenceFile } from '../../result/types.js';

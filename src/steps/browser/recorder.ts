@@ -14,7 +14,7 @@
  * time is pending. Only xhr/fetch count: documents have their own navigation handling, and
  * long-lived streams (eventsource, websocket) are pending by design.
  */
-import type { ConsoleMessage, Page, Request, Response } from 'playwright';
+import type { ConsoleMessage, Page, Request, Response } from 'playwright-core';
 import type { Clock } from '../../result/clock.js';
 import type { FailedRequest, PendingRequest } from '../../result/types.js';
 
