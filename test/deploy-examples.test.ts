@@ -177,6 +177,28 @@ describe('deploy/ examples', () => {
     expect(postSync[0]!.spec.template.spec.containers[0].args).toContain('--investigate');
   });
 
+  it('Helm names are cut to 63 characters and stay distinct for the longest release name', () => {
+    const templated = manifests.filter((d) => d.__file.startsWith('deploy/helm/')) as Json[];
+    expect(templated.length).toBeGreaterThan(0);
+    // The one form used: printf "%s-<suffix>" (.Release.Name | trunc N | trimSuffix "-") | trunc 63 | trimSuffix "-".
+    const FORM = /^\{\{ printf "%s(-[a-z0-9-]+)" \(\.Release\.Name \| trunc (\d+) \| trimSuffix "-"\) \| trunc 63 \| trimSuffix "-" \}\}$/;
+    const trunc = (value: string, n: number): string => value.slice(0, n).replace(/-+$/, '');
+    const render = (name: string, release: string): string => {
+      const match = FORM.exec(name);
+      expect(match, name).not.toBeNull();
+      return trunc(`${trunc(release, Number(match![2]))}${match![1]}`, 63);
+    };
+    for (const release of ['shop', 'a'.repeat(53), `${'b'.repeat(38)}-${'c'.repeat(14)}`]) {
+      const names = templated.map((d) => render(d.metadata.name as string, release));
+      for (const name of names) {
+        expect(name.length, name).toBeLessThanOrEqual(63);
+        expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      }
+      expect(new Set(names).size).toBe(names.length);
+    }
+    expect(render(templated[0]!.metadata.name as string, 'shop')).toBe('shop-pathproof-post-rollback');
+  });
+
   it('the AnalysisTemplate uses the job provider, and the Rollout refers to it', () => {
     const [template] = ofKind('AnalysisTemplate');
     expect(template!.spec.metrics.some((m: Json) => m.provider?.job?.spec?.template)).toBe(true);
