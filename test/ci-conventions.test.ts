@@ -115,3 +115,29 @@ describe('conventions from other tools', () => {
     expect(forced.stdout).toMatch(new RegExp(`${ESC}\\[\\d+m`));
   });
 });
+
+describe('validate --json (what the GitHub Action asks before a run)', () => {
+  it('lists the journeys run would select, with whether each needs a browser', async () => {
+    const result = await runCli(['validate', 'journeys', '--json', '-e', `BASE_URL=${server.url}`], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      valid: true,
+      journeys: [
+        { name: 'broken', file: 'journeys/shop/broken.yaml', tags: ['deep'], needsBrowser: true },
+        { name: 'ok', file: 'journeys/shop/ok.yaml', tags: ['smoke'], needsBrowser: false },
+      ],
+      needsBrowser: true,
+      diagnostics: [],
+    });
+    const tagged = JSON.parse((await runCli(['validate', 'journeys', '--json', '--tag', 'smoke', '-e', `BASE_URL=${server.url}`], { cwd })).stdout) as { needsBrowser: boolean };
+    expect(tagged.needsBrowser).toBe(false);
+  });
+
+  it('is still JSON when a journey is invalid, with the problems, exit 2', async () => {
+    const result = await runCli(['validate', 'journeys', '--json'], { cwd });
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout) as { valid: boolean; diagnostics: { path: string; message: string }[] };
+    expect(report.valid).toBe(false);
+    expect(report.diagnostics.map((d) => d.message)).toContain('environment variable BASE_URL is not set (use ${BASE_URL:-default} for a default)');
+  });
+});

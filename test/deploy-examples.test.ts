@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { parseCli } from '../src/cli/args.js';
 import { loadJourneyText } from '../src/journey/load.js';
 import { ROOT } from './helpers.js';
@@ -249,8 +249,17 @@ describe('deploy/ examples', () => {
       expect(job.steps.length).toBeGreaterThan(0);
       for (const step of job.steps as Json[]) expect(step.uses ?? step.run).toBeDefined();
     }
-    const runs = jobs.flatMap((j) => (j.steps as Json[]).map((s) => s.run ?? '')).join('\n');
-    expect(runs).toContain('--rerun-failed');
+    // It uses the pathproof action (placeholder owner), with the re-run of failed journeys.
+    const steps = jobs.flatMap((j) => j.steps as Json[]);
+    const pathproof = steps.filter((s) => /^your-org\/pathproof@v\d+$/.test(s.uses ?? ''));
+    expect(pathproof).toHaveLength(1);
+    expect(String(pathproof[0]!.with['rerun-failed'])).toBe('true');
+    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Json;
+    for (const input of Object.keys(pathproof[0]!.with as object)) expect(Object.keys(action.inputs as object), input).toContain(input);
+    // The matrix shards are i/n over exactly n jobs.
+    const shards = jobs[0]!.strategy.matrix.shard as string[];
+    expect(shards).toEqual(shards.map((_s, k) => `${k + 1}/${shards.length}`));
+    expect(steps.some((s) => (s.run ?? '').includes('playwright install'))).toBe(false);
   });
 
   it('the shell example is valid sh and has the one-liner', () => {
