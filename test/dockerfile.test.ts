@@ -7,10 +7,10 @@
  * `apt-get install` package exists in Debian bookworm (apt-cache on this bookworm machine).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 
 interface Instruction {
   readonly op: string;
@@ -111,6 +111,42 @@ describe('Dockerfile', () => {
     expect(aptPackages()).toContain('tini');
   });
 
+  it('the layout its COPY lines build runs through the /usr/local/bin symlink: version, bundled journeys', { timeout: 60_000 }, () => {
+    // /app as the runtime stage assembles it, from this checkout (built by `npm test`);
+    // node_modules is linked, not copied (its content is npm's business, not the Dockerfile's).
+    const root = tempDir('pathproof-image-');
+    const app = join(root, 'app');
+    mkdirSync(app);
+    for (const copy of finalStage.filter((i) => i.op === 'COPY').map((i) => i.args)) {
+      const fromBuild = /^--from=build (.+) (\S+)$/.exec(copy);
+      const sources = fromBuild ? fromBuild[1]!.split(' ').map((p) => p.replace(/^\/app\//, '')) : copy.split(' ').slice(0, -1);
+      const destination = fromBuild ? fromBuild[2]! : copy.split(' ').at(-1)!;
+      const dest = join(app, destination.replace(/^\.\/?/, ''));
+      for (const source of sources.flatMap(expandGlob)) {
+        // Into a directory when the destination ends in `/` (Docker's rule), else onto the path.
+        const target = destination.endsWith('/') ? join(dest, source.split('/').pop()!) : dest;
+        mkdirSync(join(target, '..'), { recursive: true });
+        if (source === 'node_modules') symlinkSync(join(ROOT, 'node_modules'), target, 'dir');
+        else cpSync(join(ROOT, source), target, { recursive: true });
+      }
+    }
+    const runLines = finalStage.map((i) => i.args).join('\n');
+    // What the RUN line does to the layout: chmod +x, then the symlink on PATH.
+    for (const [, file] of runLines.matchAll(/chmod \+x \/app\/(\S+)/g)) chmodSync(join(app, file!), 0o755);
+    const link = /ln -s \/app\/(\S+) \/usr\/local\/bin\/(\S+)/.exec(runLines)!;
+    mkdirSync(join(root, 'bin'));
+    symlinkSync(join(app, link[1]!), join(root, 'bin', link[2]!));
+    const work = tempDir('pathproof-image-work-');
+    const run = (...args: string[]) =>
+      spawnSync(join(root, 'bin', link[2]!), args, { cwd: work, encoding: 'utf8', timeout: 50_000, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' } });
+    const version = run('--version');
+    expect(version.stdout.trim()).toBe(`pathproof ${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}`);
+    // The demo finds its journeys beside dist/ (HTTP-only ones: no browser needed for this check).
+    const demo = run('demo', '--tag', 'api');
+    expect(demo.status, `${demo.stdout}\n${demo.stderr}`).toBe(0);
+    expect(demo.stdout).toMatch(/3 passed, 0 flaky, 0 failed/);
+  });
+
   it('does not send node_modules, dist or reports into the build context', () => {
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', 'reports', '.git']));
@@ -144,6 +180,15 @@ describe('Dockerfile', () => {
     expect(found.sort()).toEqual([...names].sort());
   });
 });
+
+/** `dir/*.ext` against this checkout (the one form the Dockerfile uses); other paths as they are. */
+function expandGlob(path: string): string[] {
+  if (!path.includes('*')) return [path];
+  const slash = path.lastIndexOf('/');
+  const dir = path.slice(0, slash);
+  const pattern = new RegExp(`^${path.slice(slash + 1).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+  return readdirSync(join(ROOT, dir)).filter((name) => pattern.test(name)).map((name) => `${dir}/${name}`);
+}
 
 /** The packages of every `apt-get install` in the runtime stage. */
 function aptPackages(): string[] {
