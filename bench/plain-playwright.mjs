@@ -1,6 +1,6 @@
 // Reference: the browser benchmark's journeys as a hand-written Playwright script.
 // Usage: node bench/plain-playwright.mjs <baseUrl> <journeys> <concurrency> <shared|per-journey>
-import { chromium } from 'playwright';
+import { chromium } from 'playwright-core';
 
 const [base, journeysArg, concurrencyArg, mode = 'shared'] = process.argv.slice(2);
 const journeys = Number(journeysArg);

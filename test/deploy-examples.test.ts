@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { parseCli } from '../src/cli/args.js';
 import { loadJourneyText } from '../src/journey/load.js';
 import { ROOT } from './helpers.js';
@@ -48,7 +48,7 @@ function podSpecs(): { where: string; kind: string; doc: Json; spec: Json }[] {
   const out: { where: string; kind: string; doc: Json; spec: Json }[] = [];
   for (const doc of manifests as Json[]) {
     const where = `${doc.__file} ${doc.kind}/${doc.metadata?.name}`;
-    if (doc.kind === 'Job' || doc.kind === 'Deployment' || doc.kind === 'Rollout') out.push({ where, kind: doc.kind, doc, spec: doc.spec?.template?.spec });
+    if (doc.kind === 'Job' || doc.kind === 'Deployment' || doc.kind === 'Rollout' || doc.kind === 'StatefulSet') out.push({ where, kind: doc.kind, doc, spec: doc.spec?.template?.spec });
     if (doc.kind === 'CronJob') out.push({ where, kind: doc.kind, doc, spec: doc.spec?.jobTemplate?.spec?.template?.spec });
     if (doc.kind === 'AnalysisTemplate') {
       for (const metric of doc.spec?.metrics ?? []) {
@@ -86,6 +86,7 @@ describe('deploy/ examples', () => {
         'kubernetes/cronjob.yaml',
         'kubernetes/indexed-job.yaml',
         'kubernetes/journeys-configmap.yaml',
+        'kubernetes/serve-statefulset.yaml',
         'shell/verify-after-deploy.sh',
       ]),
     );
@@ -137,6 +138,28 @@ describe('deploy/ examples', () => {
     expect(job.spec.parallelism).toBe(job.spec.completions);
   });
 
+  it('the serve StatefulSet shards over exactly its replicas, with the headless Service it names', () => {
+    const [set] = ofKind('StatefulSet');
+    const args = set!.spec.template.spec.containers[0].args as string[];
+    expect(args[0]).toBe('serve');
+    const total = Number(/^auto\/(\d+)$/.exec(args[args.indexOf('--shard') + 1] ?? '')?.[1]);
+    expect(total).toBe(set!.spec.replicas);
+    const service = ofKind('Service').find((s) => s.metadata.name === set!.spec.serviceName);
+    expect(service?.spec.clusterIP).toBe('None');
+    expect(service?.spec.selector).toEqual(set!.spec.selector.matchLabels);
+    expect(set!.spec.template.metadata.labels).toMatchObject(set!.spec.selector.matchLabels);
+  });
+
+  it.each(
+    podSpecs()
+      .filter((p) => (p.spec?.containers as Container[] | undefined)?.some((c) => c.args?.[0] === 'serve'))
+      .map((p) => [p.where, p] as const),
+  )('%s: serve is ready on /readyz (503 while starting and draining), alive on /healthz', (_label, pod) => {
+    const container = (pod.spec.containers as Json[]).find((c) => c.args?.[0] === 'serve')!;
+    expect(container.readinessProbe?.httpGet?.path).toBe('/readyz');
+    expect(container.livenessProbe?.httpGet?.path).toBe('/healthz');
+  });
+
   it('the CronJob has a five-field schedule and never overlaps itself', () => {
     const [cron] = ofKind('CronJob');
     expect(cron!.spec.schedule.split(' ')).toHaveLength(5);
@@ -152,6 +175,28 @@ describe('deploy/ examples', () => {
     const postSync = jobs.filter((j) => j.metadata.annotations?.['argocd.argoproj.io/hook'] === 'PostSync');
     expect(postSync).toHaveLength(1);
     expect(postSync[0]!.spec.template.spec.containers[0].args).toContain('--investigate');
+  });
+
+  it('Helm names are cut to 63 characters and stay distinct for the longest release name', () => {
+    const templated = manifests.filter((d) => d.__file.startsWith('deploy/helm/')) as Json[];
+    expect(templated.length).toBeGreaterThan(0);
+    // The one form used: printf "%s-<suffix>" (.Release.Name | trunc N | trimSuffix "-") | trunc 63 | trimSuffix "-".
+    const FORM = /^\{\{ printf "%s(-[a-z0-9-]+)" \(\.Release\.Name \| trunc (\d+) \| trimSuffix "-"\) \| trunc 63 \| trimSuffix "-" \}\}$/;
+    const trunc = (value: string, n: number): string => value.slice(0, n).replace(/-+$/, '');
+    const render = (name: string, release: string): string => {
+      const match = FORM.exec(name);
+      expect(match, name).not.toBeNull();
+      return trunc(`${trunc(release, Number(match![2]))}${match![1]}`, 63);
+    };
+    for (const release of ['shop', 'a'.repeat(53), `${'b'.repeat(38)}-${'c'.repeat(14)}`]) {
+      const names = templated.map((d) => render(d.metadata.name as string, release));
+      for (const name of names) {
+        expect(name.length, name).toBeLessThanOrEqual(63);
+        expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      }
+      expect(new Set(names).size).toBe(names.length);
+    }
+    expect(render(templated[0]!.metadata.name as string, 'shop')).toBe('shop-pathproof-post-rollback');
   });
 
   it('the AnalysisTemplate uses the job provider, and the Rollout refers to it', () => {
@@ -204,8 +249,17 @@ describe('deploy/ examples', () => {
       expect(job.steps.length).toBeGreaterThan(0);
       for (const step of job.steps as Json[]) expect(step.uses ?? step.run).toBeDefined();
     }
-    const runs = jobs.flatMap((j) => (j.steps as Json[]).map((s) => s.run ?? '')).join('\n');
-    expect(runs).toContain('--rerun-failed');
+    // It uses the pathproof action (placeholder owner), with the re-run of failed journeys.
+    const steps = jobs.flatMap((j) => j.steps as Json[]);
+    const pathproof = steps.filter((s) => /^your-org\/pathproof@v\d+$/.test(s.uses ?? ''));
+    expect(pathproof).toHaveLength(1);
+    expect(String(pathproof[0]!.with['rerun-failed'])).toBe('true');
+    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Json;
+    for (const input of Object.keys(pathproof[0]!.with as object)) expect(Object.keys(action.inputs as object), input).toContain(input);
+    // The matrix shards are i/n over exactly n jobs.
+    const shards = jobs[0]!.strategy.matrix.shard as string[];
+    expect(shards).toEqual(shards.map((_s, k) => `${k + 1}/${shards.length}`));
+    expect(steps.some((s) => (s.run ?? '').includes('playwright install'))).toBe(false);
   });
 
   it('the shell example is valid sh and has the one-liner', () => {

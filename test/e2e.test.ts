@@ -217,7 +217,7 @@ describe('pathproof run --keep-runs', () => {
 });
 
 describe('pathproof run --pushgateway', () => {
-  it('pushes the journey metrics grouped by job and env, never by run id', async () => {
+  it('pushes the journey metrics grouped by job, env and journey, never by run id', async () => {
     const received: { method?: string; url?: string; body: string }[] = [];
     const gateway = await startServer((req, res) => {
       let body = '';
@@ -236,7 +236,8 @@ describe('pathproof run --pushgateway', () => {
       const result = await runCli(['run', dir, '--out', out, '--env', 'staging', '--pushgateway', gateway.url], { cwd: dir });
       expect(result.code).toBe(0);
       expect(received).toHaveLength(1);
-      expect(received[0]).toMatchObject({ method: 'PUT', url: '/metrics/job/pathproof/env/staging' });
+      expect(received[0]).toMatchObject({ method: 'PUT', url: '/metrics/job/pathproof/env/staging/journey/pushed' });
+      expect(result.stdout).toContain(`metrics of 1 journey pushed to ${gateway.url}`);
       expect(received[0]!.body).toMatch(/pathproof_journey_up\{journey="pushed",env="staging"\} 1/);
       expect(received[0]!.body).not.toContain(readRun(out).runId);
     } finally {

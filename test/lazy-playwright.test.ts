@@ -38,6 +38,6 @@ describe('Playwright is loaded only when a browser step exists', () => {
     const log = join(dir, 'load.log');
     const result = await run(['run', dir, '--out', join(dir, 'out')], log);
     expect(result.code).toBe(0);
-    expect(loads(log)).toContain('playwright');
+    expect(loads(log)).toContain('playwright-core');
   });
 });

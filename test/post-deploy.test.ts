@@ -72,7 +72,7 @@ describe('deploy breaks a route, rollback brings it back', () => {
     const failures = findAll(junit, 'failure');
     expect(failures).toHaveLength(2);
     for (const failure of failures) expect(failure.attributes.message).toMatch(/^action\/route: 404 on POST \/api\/refunds/);
-    expect(cases.find((c) => c.attributes.name === 'refund-api')!.attributes.classname).toBe('journeys/refund-api.yaml');
+    expect(cases.find((c) => c.attributes.name === 'refund-api')!.attributes.classname).toBe('pathproof.journeys.refund-api');
 
     // ctrf.json and summary.md beside run.json; the job summary got the same markdown.
     const ctrf = readJson<CtrfReport>(join(deployDir, 'ctrf.json'));

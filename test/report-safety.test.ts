@@ -14,8 +14,8 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright';
-import type { Browser, Page } from 'playwright';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserObservation, HttpObservation, JourneyResult, RunResult, StepResult } from '../src/result/types.js';
 import { findAll, parseXml } from '../src/report/xml-reader.fixtures.js';

@@ -13,16 +13,20 @@ Commands:
   help                    this text
 
 run options:
-  --tag <t>               only journeys with this tag (repeatable; any of them matches)
+  --tag <t>[,<t>…]        only journeys with one of these tags (repeatable; any of them matches)
   --env <name>            a named environment from pathproof.yaml (target, expected version, vars)
+  -e, --var KEY=VALUE     a variable for \${KEY} in journeys (repeatable; wins over the environment)
   --expect-version <v>    the version that should be serving (also PATHPROOF_EXPECT_VERSION)
   --after deploy|rollback record what triggered this run
   --deploy-id <id>        record the deploy being verified (also PATHPROOF_DEPLOY_ID)
   --concurrency <n>       journeys at once (default 4)
   --retries <n>           retries for every journey (overrides the files)
-  --reporter <r>          console (default) or json (run.json on stdout, console on stderr)
+  --reporter <r>[,<r>…]   console (default); json (run.json on stdout, console on stderr); a copy of
+                          a report where CI looks: junit=FILE, html=DIR, json=FILE, ctrf=FILE,
+                          summary=FILE (paths from the current directory; repeatable)
   --rerun-failed [RUN_DIR] re-run the failed/error journeys of the latest (or named) run
   --shard <i/n>           run shard i of n (journeys split deterministically by name)
+  --pass-with-no-journeys exit 0, not 2, when no journey is selected (e.g. a --tag nobody has yet)
   --investigate           write investigation.md/.json for this run too (always after --after rollback)
   --pushgateway <url>     push this run's metrics to a Prometheus Pushgateway (also PATHPROOF_PUSHGATEWAY)
   --report-dir <dir>      report root (default reports/)
@@ -34,16 +38,24 @@ run options:
                           record headers and bodies, which may hold secrets)
   --quiet                 only print journeys that need attention
 
-serve options (also --tag, --env, --concurrency, --report-dir, --config):
+validate options:
+  --json                  print the journeys as JSON (name, file, tags, schedule, needsBrowser)
+
+serve options (also --tag, --env, -e, --concurrency, --report-dir, --config):
   --listen <host:port>    where /metrics, /healthz, the API and webhooks answer (default 127.0.0.1:9464)
   --token <t>             bearer token for everything but /metrics and /healthz (also PATHPROOF_TOKEN)
   --run-on-start          run every scheduled journey once at start
-  --jitter <duration>     random delay before each scheduled run, e.g. 5s
+  --jitter <duration>     random delay before each scheduled run, e.g. 5s or 1m30s
+  --shard <i/n>|auto/<n>  serve only shard i of n of the journeys (auto: i from the StatefulSet
+                          ordinal at the end of the hostname, or PATHPROOF_SHARD)
 
 demo options:
   --scenario <name>       start the demo broken: missing-route, auth-broken, forbidden, server-error,
                           wrong-version, wrong-text, missing-button, slow, unavailable (default healthy)
   --list-scenarios        list the scenarios
+
+Durations are Go style: 500ms, 30s, 1m30s, 1h2m3s.
+FORCE_COLOR=1 colours the console when it is not a terminal; NO_COLOR or FORCE_COLOR=0 never.
 
 Exit codes: 0 passed (flaky included) · 1 a journey failed · 2 journeys or config invalid
             3 could not verify (runner fault) · 4 interrupted (SIGINT/SIGTERM)
@@ -52,6 +64,9 @@ Exit codes: 0 passed (flaky included) · 1 a journey failed · 2 journeys or con
 const OPTIONS = {
   tag: { type: 'string', multiple: true },
   env: { type: 'string' },
+  var: { type: 'string', short: 'e', multiple: true },
+  'pass-with-no-journeys': { type: 'boolean' },
+  json: { type: 'boolean' },
   'expect-version': { type: 'string' },
   after: { type: 'string' },
   'deploy-id': { type: 'string' },
@@ -78,6 +93,20 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
+/** Report kinds a run can also write to a path of the user's choice (`--reporter junit=out/junit.xml`). */
+export const REPORT_COPY_KINDS = ['junit', 'html', 'json', 'ctrf', 'summary'] as const;
+export type ReportCopyKind = (typeof REPORT_COPY_KINDS)[number];
+
+/** `--reporter junit=out/junit.xml`: a copy of one report at a path (resolved from the current directory). */
+export interface ReportCopy {
+  readonly kind: ReportCopyKind;
+  /** As typed; `html` names a directory, the others a file. */
+  readonly path: string;
+}
+
+/** `--shard`: a fixed slice, or `auto/n` (the slice from the StatefulSet ordinal or PATHPROOF_SHARD; serve). */
+export type ShardArg = { readonly index: number; readonly total: number } | { readonly auto: true; readonly total: number };
+
 export interface ParsedArgs {
   readonly command: string;
   readonly paths: string[];
@@ -88,7 +117,16 @@ export interface ParsedArgs {
   readonly deployId?: string;
   readonly concurrency?: number;
   readonly retries?: number;
+  /** Reporters by name: `console`, `json` (run.json on stdout). */
   readonly reporters: string[];
+  /** Copies of reports at fixed paths (`--reporter junit=out/junit.xml,html=out/report`). */
+  readonly reportCopies: ReportCopy[];
+  /** `-e/--var KEY=VALUE`: variables for \${KEY}, over the environment's. */
+  readonly vars: Readonly<Record<string, string>>;
+  /** Exit 0 instead of 2 when no journey is selected. */
+  readonly passWithNoJourneys: boolean;
+  /** validate --json: the journeys as JSON on stdout. */
+  readonly json: boolean;
   readonly reportDir?: string;
   readonly out?: string;
   readonly config?: string;
@@ -96,8 +134,8 @@ export interface ParsedArgs {
   readonly trace: 'off' | 'on-failure';
   /** --rerun-failed: re-run the failed/error journeys of a previous run (paths[0] may name its directory). */
   readonly rerunFailed: boolean;
-  /** --shard i/n, validated: 1 <= index <= total. */
-  readonly shard?: { readonly index: number; readonly total: number };
+  /** --shard i/n, validated: 1 <= index <= total; `auto/n` only where the command allows it (serve). */
+  readonly shard?: ShardArg;
   readonly investigate: boolean;
   readonly pushgateway?: string;
   /** serve: host:port to listen on (default 127.0.0.1:9464). */
@@ -145,26 +183,46 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   }
   const trace = values.trace ?? 'off';
   if (trace !== 'off' && trace !== 'on-failure') return { ok: false, message: `--trace expects off or on-failure, got "${trace}"` };
-  let shard: { index: number; total: number } | undefined;
+  let shard: ShardArg | undefined;
   if (values.shard !== undefined) {
+    const auto = /^auto\/(\d+)$/.exec(values.shard);
     const match = /^(\d+)\/(\d+)$/.exec(values.shard);
     const index = Number(match?.[1]);
-    const total = Number(match?.[2]);
-    if (!match || total < 1 || index < 1 || index > total) {
-      return { ok: false, message: `--shard expects i/n with 1 <= i <= n (e.g. 2/3), got "${values.shard}"` };
+    const total = Number(match?.[2] ?? auto?.[1]);
+    if (auto && total >= 1) shard = { auto: true, total };
+    else if (!match || total < 1 || index < 1 || index > total) {
+      return { ok: false, message: `--shard expects i/n with 1 <= i <= n (e.g. 2/3), or auto/n for serve, got "${values.shard}"` };
+    } else shard = { index, total };
+  }
+  const reporterList = parseReporters(values.reporter ?? ['console']);
+  if (!reporterList.ok) return reporterList;
+  const { reporters, reportCopies } = reporterList;
+  if (values.env !== undefined && /^[A-Za-z_][A-Za-z0-9_]*=/.test(values.env)) {
+    // k6 and Checkly users type --env KEY=VALUE for a variable; here --env picks a named environment.
+    const [key] = values.env.split('=', 1);
+    return {
+      ok: false,
+      message:
+        `--env names an environment from pathproof.yaml (e.g. --env staging), and "${values.env}" looks like a variable. ` +
+        `For a variable, type -e ${values.env} (or --var ${values.env}); journeys read it as \${${key}}`,
+    };
+  }
+  const vars: Record<string, string> = {};
+  for (const entry of values.var ?? []) {
+    const eq = entry.indexOf('=');
+    const key = eq === -1 ? entry : entry.slice(0, eq);
+    if (eq === -1 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      return { ok: false, message: `-e/--var expects KEY=VALUE with KEY made of letters, digits and _ (e.g. -e BASE_URL=https://shop.example), got "${entry}"` };
     }
-    shard = { index, total };
+    vars[key] = entry.slice(eq + 1);
   }
-  const reporters = values.reporter ?? ['console'];
-  for (const reporter of reporters) {
-    if (!['console', 'json'].includes(reporter)) return { ok: false, message: `unknown reporter "${reporter}" (console, json)` };
-  }
+  const tags = (values.tag ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== '');
   return {
     ok: true,
     args: {
       command,
       paths,
-      tags: values.tag ?? [],
+      tags,
       env: values.env,
       expectVersion: values['expect-version'] ?? (env.PATHPROOF_EXPECT_VERSION || undefined),
       after,
@@ -172,6 +230,10 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       concurrency,
       retries,
       reporters,
+      reportCopies,
+      vars,
+      passWithNoJourneys: values['pass-with-no-journeys'] ?? false,
+      json: values.json ?? false,
       reportDir: values['report-dir'],
       out: values.out,
       config: values.config,
@@ -192,4 +254,38 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       version: values.version ?? false,
     },
   };
+}
+
+type ReporterList = { ok: true; reporters: string[]; reportCopies: ReportCopy[] } | { ok: false; message: string };
+
+/**
+ * `--reporter` values, Playwright's convention: a comma-separated list (and the flag may
+ * repeat), `name` or `name=path`. `console` and `json` (run.json on stdout) are named;
+ * `junit=out/junit.xml`, `html=out/report`, … also write that report at that path. A bare
+ * file report (`junit`) is accepted: it is always written in the run directory.
+ */
+export function parseReporters(values: readonly string[]): ReporterList {
+  const reporters: string[] = [];
+  const reportCopies: ReportCopy[] = [];
+  const known = `console, json, or a report at a path: ${REPORT_COPY_KINDS.map((k) => `${k}=${k === 'html' ? 'DIR' : 'FILE'}`).join(', ')}`;
+  for (const item of values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '')) {
+    const eq = item.indexOf('=');
+    const name = eq === -1 ? item : item.slice(0, eq);
+    const path = eq === -1 ? undefined : item.slice(eq + 1);
+    if (path === undefined) {
+      if (name === 'console' || name === 'json') {
+        if (!reporters.includes(name)) reporters.push(name);
+      } else if (!(REPORT_COPY_KINDS as readonly string[]).includes(name)) {
+        return { ok: false, message: `unknown reporter "${item}" (${known})` };
+      }
+      continue;
+    }
+    if (!(REPORT_COPY_KINDS as readonly string[]).includes(name)) {
+      return { ok: false, message: `unknown reporter "${name}" in "${item}" (${known})` };
+    }
+    if (path === '') return { ok: false, message: `--reporter ${name}= needs a path, e.g. ${name}=${name === 'html' ? 'out/report' : `out/${name === 'summary' ? 'summary.md' : name === 'junit' ? 'junit.xml' : `${name}.json`}`}` };
+    reportCopies.push({ kind: name as ReportCopyKind, path });
+  }
+  if (reporters.length === 0) reporters.push('console');
+  return { ok: true, reporters, reportCopies };
 }

@@ -9,8 +9,21 @@ export interface CliIo {
   readonly onInterrupt: (handler: (signal: string) => void) => () => void;
 }
 
+/**
+ * Colour on the console, by the conventions CI systems and Node use: `FORCE_COLOR` (any
+ * value but `0`/`false`, the empty string included) colours even when stdout is not a
+ * terminal — GitHub Actions and GitLab render ANSI colours in their logs — and, as in Node,
+ * wins over `NO_COLOR`; `FORCE_COLOR=0` or `false` turns colour off; otherwise colour on
+ * a terminal unless `NO_COLOR` is set (https://no-color.org) or `TERM=dumb`.
+ */
+export function colorEnabled(env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  return isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
+}
+
 export function processIo(): CliIo {
-  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  const color = colorEnabled(process.env, Boolean(process.stdout.isTTY));
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -94,7 +94,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
   // --expect-version also feeds ${EXPECTED_VERSION}, so a journey that reads it needs no other setting.
   const expectEnv = args.expectVersion ? { EXPECTED_VERSION: args.expectVersion } : {};
-  const environment = resolveEnvironment(project.config, args.env, { ...io.env, ...options.extraEnv, ...expectEnv });
+  const environment = resolveEnvironment(project.config, args.env, { ...io.env, ...options.extraEnv, ...expectEnv }, args.vars);
   if (!environment.ok) {
     io.stderr(`pathproof: ${environment.message}\n`);
     return EXIT.invalid;
@@ -118,10 +118,18 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (selected.length === 0) {
     const why = args.tags.length > 0 ? ` with tag ${args.tags.join(' or ')}` : '';
     const which = rerun ? ` to re-run from run ${rerun.previous.runId}` : '';
-    io.stderr(`pathproof: no journeys${which}${why} in ${paths.join(', ')}\n`);
+    if (args.passWithNoJourneys) {
+      note(`pathproof: no journeys${which}${why} in ${paths.join(', ')}: nothing to run (--pass-with-no-journeys)\n`);
+      return EXIT.passed;
+    }
+    io.stderr(`pathproof: no journeys${which}${why} in ${paths.join(', ')} (--pass-with-no-journeys makes that exit 0)\n`);
     return EXIT.invalid;
   }
   if (args.shard) {
+    if ('auto' in args.shard) {
+      io.stderr(`pathproof: --shard auto/${args.shard.total} is for serve replicas; run takes --shard i/n\n`);
+      return EXIT.invalid;
+    }
     const { index, total } = args.shard;
     const all = selected.length;
     selected = selectShard(selected, args.shard, (j) => j.journey.name);
@@ -154,6 +162,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     jsonStdout: jsonOnStdout ? io.stdout : undefined,
     env: io.env,
     investigate: args.investigate,
+    cwd: io.cwd,
+    copies: args.reportCopies,
   });
 
   // Built once for the run; Playwright is imported only if a selected journey needs it.
@@ -237,8 +247,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (pushgateway) {
     const { pushRunMetrics } = await import('../metrics/push.js');
     try {
-      await pushRunMetrics({ url: pushgateway, run: result.run, env: args.env });
-      human(`metrics pushed to ${redactor.redact(new URL(pushgateway).origin)}\n`);
+      const pushed = await pushRunMetrics({ url: pushgateway, run: result.run, env: args.env });
+      human(`metrics of ${pushed} ${pushed === 1 ? 'journey' : 'journeys'} pushed to ${redactor.redact(new URL(pushgateway).origin)}\n`);
     } catch (error) {
       io.stderr(`pathproof: warning: metrics not pushed: ${redactor.redact((error as Error).message)}\n`);
     }

@@ -9,6 +9,7 @@
  * valid one keeps running); SIGTERM / SIGINT drain: schedules stop, queued runs are
  * cancelled, running journeys get GRACE_MS to finish before they are cut; then exit 0.
  */
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Registry } from 'prom-client';
 import { createHttpDeps } from '../steps/http/dispatcher.js';
@@ -23,6 +24,8 @@ import type { LoadedJourney } from '../journey/load.js';
 import type { Diagnostic } from '../journey/diagnostics.js';
 import { createRedactor } from '../journey/secrets.js';
 import { makeRunId } from '../runner/summary.js';
+import { selectShard } from '../runner/shard.js';
+import { resolveShard } from './shard.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { metricsReporter } from '../metrics/reporter.js';
 import { collectProcessMetrics } from '../metrics/process-metrics.js';
@@ -70,6 +73,9 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   // Explicit, never the host's implicit zone: TZ when set (the container convention), else UTC.
   const timeZone = io.env.TZ || 'UTC';
   if (!validTimeZone(timeZone)) return invalid(io, `TZ="${timeZone}" is not a known time zone (e.g. UTC, Europe/Berlin)`);
+  // Replicas split the journeys (a StatefulSet: --shard auto/n); an empty shard is a replica with nothing to do.
+  const shard = args.shard ? resolveShard(args.shard, io.env, hostname()) : undefined;
+  if (shard && !shard.ok) return invalid(io, shard.message);
 
   const project = await loadProject(io.cwd, { file: args.config });
   if (!project.ok) {
@@ -77,7 +83,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     return EXIT.invalid;
   }
   const expectEnv = args.expectVersion ? { EXPECTED_VERSION: args.expectVersion } : {};
-  const environment = resolveEnvironment(project.config, args.env, { ...io.env, ...expectEnv });
+  const environment = resolveEnvironment(project.config, args.env, { ...io.env, ...expectEnv }, args.vars);
   if (!environment.ok) return invalid(io, environment.message);
   const paths = args.paths.length > 0 ? args.paths : [project.config.journeys ?? DEFAULTS.journeysDir];
 
@@ -91,6 +97,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
       const why = args.tags.length > 0 ? ` with tag ${args.tags.join(' or ')}` : '';
       return { ok: false, diagnostics: loaded.diagnostics, message: `no journeys${why} in ${paths.join(', ')}` };
     }
+    if (shard?.ok) selected.splice(0, selected.length, ...selectShard(selected, shard.shard, (j) => j.journey.name));
     return {
       ok: true,
       warnings: loaded.diagnostics,
@@ -322,6 +329,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     `pathproof serve: ${current.journeys.size} journeys, ${scheduled.length} scheduled (time zone ${timeZone}), ` +
       `concurrency ${concurrency}; listening on ${address.url} (/metrics, /healthz, /readyz, /api, /hooks/flagger)`,
   );
+  if (shard?.ok) log(`shard ${shard.shard.index}/${shard.shard.total} (from ${shard.from}): ${[...current.journeys.keys()].join(', ') || 'no journeys'}`);
   if (scheduled.length === 0) log('no journey has a schedule: runs start only from the API or webhooks');
   if (args.token === undefined && !isLoopback(address.host)) {
     io.stderr(`pathproof: warning: listening on ${address.host} without --token: anyone who can reach it can start runs\n`);

@@ -1,7 +1,7 @@
 // The demo pages in a real Chromium, located exactly as journeys/refund-request.yaml and
 // journeys/home-page.yaml locate them: if a label or a name drifts here, the journeys break.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from './app.js';
 import type { ScenarioName } from './scenarios.js';

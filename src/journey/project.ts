@@ -60,8 +60,12 @@ export type EnvironmentResult =
  * The variables journeys are interpolated with. Without a name: the process env as is.
  * With one: its `vars` over the process env, and its `target` as `BASE_URL`.
  */
-export function resolveEnvironment(config: ProjectConfig, name: string | undefined, processEnv: Env): EnvironmentResult {
-  if (name === undefined) return { ok: true, env: { ...processEnv } };
+/**
+ * The variables journeys see: the process environment, then the named environment's `vars`
+ * and target, then `overrides` (`-e/--var KEY=VALUE` on the command line), which win.
+ */
+export function resolveEnvironment(config: ProjectConfig, name: string | undefined, processEnv: Env, overrides: Env = {}): EnvironmentResult {
+  if (name === undefined) return { ok: true, env: { ...processEnv, ...overrides } };
   const environments = config.environments ?? {};
   const known = Object.keys(environments);
   const environment = Object.hasOwn(environments, name) ? environments[name] : undefined;
@@ -75,6 +79,7 @@ export function resolveEnvironment(config: ProjectConfig, name: string | undefin
   }
   const env: Record<string, string | undefined> = { ...processEnv, ...environment.vars };
   if (environment.target !== undefined) env.BASE_URL = environment.target;
+  Object.assign(env, overrides);
   return {
     ok: true,
     env,

@@ -12,23 +12,30 @@ import { z } from 'zod';
 // ---------------------------------------------------------------------------
 // Scalars
 
-const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+/**
+ * Go-style durations, as Prometheus, k6 and Kubernetes tools write them: one or more
+ * `<number><unit>` parts, `500ms`, `30s`, `1m30s`, `1h2m3s`, `1.5s`, plus `d` (24h) as in
+ * Prometheus. Parts may repeat and come in any order (Go accepts `1s1m`); sub-millisecond
+ * precision is rounded away.
+ */
+const DURATION_PART = '(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)';
+const DURATION_RE = new RegExp(`^(?:${DURATION_PART})+$`);
+const DURATION_PARTS = new RegExp(DURATION_PART, 'g');
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** `500ms`, `30s`, `2m`, `1h`, or a number of milliseconds. Parsed to milliseconds. */
+/** `500ms`, `30s`, `1m30s`, `1h`, `1d`, or a number of milliseconds. Parsed to milliseconds. */
 export const Duration = z
   .union([
     z.number().int().nonnegative(),
-    z.string().regex(DURATION_RE, { message: 'expected a duration such as 500ms, 30s, 2m or 1h' }),
+    z.string().regex(DURATION_RE, { message: 'expected a duration such as 500ms, 30s, 1m30s, 2m or 1h' }),
   ])
   .transform((value) => {
     if (typeof value === 'number') return value;
-    const match = DURATION_RE.exec(value);
-    // The regex above already accepted the string, so the match exists.
-    const [, amount, unit] = match as RegExpExecArray;
-    return Math.round(Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS]);
+    let ms = 0;
+    for (const [, amount, unit] of value.matchAll(DURATION_PARTS)) ms += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+    return Math.round(ms);
   })
-  .describe('A duration: 500ms, 30s, 2m, 1h, or a number of milliseconds.');
+  .describe('A duration: 500ms, 30s, 1m30s, 2m, 1h (Go style, parts may be combined), or a number of milliseconds.');
 
 export function parseDuration(value: string | number): number | undefined {
   const parsed = Duration.safeParse(value);

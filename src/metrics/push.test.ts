@@ -52,27 +52,35 @@ const RUN: RunResult = {
 };
 
 describe('pushRunMetrics', () => {
-  it('PUTs the journey metrics to job=pathproof/env=<env>, never a run id', async () => {
+  it('PUTs each journey to its own group job=pathproof/env=<env>/journey=<name>, never a run id', async () => {
     const gateway = await receiver();
-    await pushRunMetrics({ url: gateway.url, run: RUN, env: 'staging' });
-    expect(gateway.received).toHaveLength(1);
-    const [put] = gateway.received;
-    expect(put?.method).toBe('PUT');
-    expect(put?.url).toBe('/metrics/job/pathproof/env/staging');
-    expect(put?.url).not.toContain(RUN.runId);
-    expect(put?.headers['content-type']).toMatch(/^text\/plain/);
-    expect(put?.body).toContain('pathproof_journey_up{journey="home-page",env="staging"} 1');
-    expect(put?.body).toContain('pathproof_journey_up{journey="refund-api",env="staging"} 0');
-    expect(put?.body).toContain('pathproof_journey_failures_total{journey="refund-api",env="staging",layer="authz"} 1');
-    expect(put?.body).not.toContain(RUN.runId);
-    // A dedicated registry: no process metrics of a process about to exit.
-    expect(put?.body).not.toMatch(/^process_|^nodejs_/m);
+    expect(await pushRunMetrics({ url: gateway.url, run: RUN, env: 'staging' })).toBe(2);
+    const puts = [...gateway.received].sort((a, b) => String(a.url).localeCompare(String(b.url)));
+    expect(puts.map((p) => [p.method, p.url])).toEqual([
+      ['PUT', '/metrics/job/pathproof/env/staging/journey/home-page'],
+      ['PUT', '/metrics/job/pathproof/env/staging/journey/refund-api'],
+    ]);
+    const [home, refund] = puts;
+    expect(home?.headers['content-type']).toMatch(/^text\/plain/);
+    expect(home?.body).toContain('pathproof_journey_up{journey="home-page",env="staging"} 1');
+    // Each group holds its own journey only: a PUT must never replace another journey's series.
+    expect(home?.body).not.toContain('refund-api');
+    expect(refund?.body).toContain('pathproof_journey_up{journey="refund-api",env="staging"} 0');
+    expect(refund?.body).toContain('pathproof_journey_failures_total{journey="refund-api",env="staging",layer="authz"} 1');
+    expect(refund?.body).not.toContain('home-page');
+    for (const put of puts) {
+      expect(put.url).not.toContain(RUN.runId);
+      expect(put.body).not.toContain(RUN.runId);
+      // A dedicated registry: no process metrics of a process about to exit.
+      expect(put.body).not.toMatch(/^process_|^nodejs_/m);
+    }
   });
 
-  it('omits env from the grouping key when none is named', async () => {
+  it('omits env from the grouping key when none is named, and never pushes a skipped journey', async () => {
     const gateway = await receiver();
-    await pushRunMetrics({ url: `${gateway.url}/`, run: RUN });
-    expect(gateway.received[0]?.url).toBe('/metrics/job/pathproof');
+    const skipped = { name: 'never-ran', file: 'journeys/never-ran.yaml', tags: [], outcome: 'skipped', reason: 'interrupted', startedAt: RUN.startedAt, durationMs: 0, attempts: [] } as const;
+    await pushRunMetrics({ url: `${gateway.url}/`, run: { ...RUN, journeys: [RUN.journeys[0]!, skipped] } });
+    expect(gateway.received.map((r) => r.url)).toEqual(['/metrics/job/pathproof/journey/home-page']);
     expect(gateway.received[0]?.body).toContain('pathproof_journey_up{journey="home-page",env=""} 1');
   });
 
@@ -80,7 +88,7 @@ describe('pushRunMetrics', () => {
     const gateway = await receiver();
     const withCredentials = gateway.url.replace('http://', 'http://ci:p%40ss@');
     await pushRunMetrics({ url: `${withCredentials}/gw`, run: RUN, env: 'prod' });
-    expect(gateway.received[0]?.url).toBe('/gw/metrics/job/pathproof/env/prod');
+    expect(gateway.received.map((r) => r.url).sort()).toEqual(['/gw/metrics/job/pathproof/env/prod/journey/home-page', '/gw/metrics/job/pathproof/env/prod/journey/refund-api']);
     expect(gateway.received[0]?.headers.authorization).toBe(`Basic ${Buffer.from('ci:p@ss').toString('base64')}`);
   });
 
@@ -90,7 +98,7 @@ describe('pushRunMetrics', () => {
     const error = await pushRunMetrics({ url, run: RUN }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PushError);
     expect((error as PushError).code).toBe('PUSH_REJECTED');
-    expect((error as PushError).message).toMatch(/answered 400: pushed metrics are invalid/);
+    expect((error as PushError).message).toMatch(/answered 400: pushed metrics are invalid.* \(no journey was pushed\)$/);
     expect((error as PushError).message).not.toContain('hunter2');
   });
 
@@ -112,6 +120,13 @@ describe('pushTarget', () => {
     ['https://gw.example/prefix/?x=1', 'eu/west', 'https://gw.example/prefix/metrics/job/pathproof/env@base64/ZXUvd2VzdA'],
   ])('%s env=%s → %s', (base, env, expected) => {
     expect(pushTarget(base, env).url).toBe(expected);
+  });
+
+  it.each([
+    ['http://gw:9091', 'prod', 'refund-api', 'http://gw:9091/metrics/job/pathproof/env/prod/journey/refund-api'],
+    ['http://gw:9091', undefined, 'home', 'http://gw:9091/metrics/job/pathproof/journey/home'],
+  ])('%s env=%s journey=%s → %s', (base, env, journey, expected) => {
+    expect(pushTarget(base, env, journey).url).toBe(expected);
   });
 
   it.each(['not a url', 'ftp://gw:21'])('rejects %s', (base) => {

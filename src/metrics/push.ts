@@ -3,15 +3,25 @@
  * Prometheus Pushgateway, on a dedicated registry (no process metrics: they describe a
  * process that is about to exit).
  *
- * The grouping key is `job=pathproof` plus `env` when one is named, never a run id: a run id
- * would leave one group per run in the Pushgateway forever. PUT replaces the whole group,
- * so the journeys of the previous run that this run did not select disappear with it.
+ * Decision: one group per journey, `job=pathproof[,env=<env>],journey=<name>`, each PUT with
+ * that journey's metrics only. A PUT replaces its whole group (a POST only the same-named
+ * metrics in it), so with one group per run or per environment, `--shard 2/2` erased shard
+ * 1's journeys and `--rerun-failed` left only the re-run ones. With one group per journey a
+ * push replaces exactly the journeys it ran: shards, re-runs and runs with different `--tag`
+ * keep each other's results, and no shard label is needed (a journey that moves to another
+ * shard when journeys are added still has one series). Never a run id: that would leave one
+ * group per run in the Pushgateway forever. A skipped journey (an interrupted run) is not
+ * pushed: its previous result stays.
+ *
+ * Hazard: a journey that is deleted or renamed keeps its group until someone deletes it
+ * (`DELETE /metrics/job/pathproof/env/<env>/journey/<name>`); `push_time_seconds` of the
+ * group shows its age.
  *
  * Hazard: `fetch` refuses URLs with credentials (`http://user:pass@host`), so they move to
  * an Authorization header; messages name the host only, never the credentials.
  */
 import { Registry } from 'prom-client';
-import type { RunResult } from '../result/types.js';
+import type { JourneyResult, RunResult } from '../result/types.js';
 import { createMetrics } from './metrics.js';
 
 export interface PushOptions {
@@ -20,8 +30,10 @@ export interface PushOptions {
   readonly run: RunResult;
   /** The `--env` name: the `env` label and grouping key. */
   readonly env?: string;
-  /** Bound on the whole PUT (default 10 s). */
+  /** Bound on each PUT (default 10 s). */
   readonly fetchTimeoutMs?: number;
+  /** PUTs in flight at once (default 4). */
+  readonly concurrency?: number;
 }
 
 export class PushError extends Error {
@@ -36,9 +48,16 @@ export class PushError extends Error {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONCURRENCY = 4;
+
+/** One grouping-key label as a path segment: plain values stay readable, others use the Pushgateway's base64 form. */
+function groupLabel(name: string, value: string): string {
+  // A value with `/` (or other path characters) would change the path: `name@base64/<base64url>`.
+  return /^[A-Za-z0-9._~-]+$/.test(value) ? `/${name}/${value}` : `/${name}@base64/${Buffer.from(value).toString('base64url')}`;
+}
 
 /** The group's URL and the Authorization header taken out of it, if any. */
-export function pushTarget(base: string, env: string | undefined): { url: string; authorization?: string; where: string } {
+export function pushTarget(base: string, env: string | undefined, journey?: string): { url: string; authorization?: string; where: string } {
   let parsed: URL;
   try {
     parsed = new URL(base);
@@ -57,38 +76,30 @@ export function pushTarget(base: string, env: string | undefined): { url: string
   parsed.search = '';
   parsed.hash = '';
   const prefix = parsed.pathname.replace(/\/+$/, '');
-  // A value with `/` (or other path characters) would change the path: those use the
-  // Pushgateway's base64 form, `env@base64/<base64url>`; plain names stay readable.
-  const envPart = !env ? '' : /^[A-Za-z0-9._~-]+$/.test(env) ? `/env/${env}` : `/env@base64/${Buffer.from(env).toString('base64url')}`;
-  const group = `/metrics/job/pathproof${envPart}`;
+  const group = `/metrics/job/pathproof${env ? groupLabel('env', env) : ''}${journey !== undefined ? groupLabel('journey', journey) : ''}`;
   parsed.pathname = `${prefix}${group}`;
   return { url: parsed.toString(), ...(authorization ? { authorization } : {}), where: parsed.host };
 }
 
-/** Renders the run's journey metrics in the Prometheus text format (exported for tests). */
-export async function runMetricsText(run: RunResult, env: string | undefined): Promise<{ body: string; contentType: string }> {
+/** Renders one journey's metrics in the Prometheus text format (exported for tests). */
+export async function journeyMetricsText(journey: JourneyResult, env: string | undefined): Promise<{ body: string; contentType: string }> {
   const registry = new Registry();
   const metrics = createMetrics(registry);
   const label = env ?? '';
-  metrics.initJourneys(
-    run.journeys.filter((j) => j.outcome !== 'skipped').map((j) => j.name),
-    label,
-  );
-  for (const journey of run.journeys) metrics.recordJourney(journey, label);
+  metrics.initJourneys([journey.name], label);
+  metrics.recordJourney(journey, label);
   return { body: await registry.metrics(), contentType: registry.contentType };
 }
 
-/** PUTs the run's metrics to `<url>/metrics/job/pathproof[/env/<env>]`; rejects with a PushError. */
-export async function pushRunMetrics(options: PushOptions): Promise<void> {
-  const target = pushTarget(options.url, options.env);
-  const { body, contentType } = await runMetricsText(options.run, options.env);
+/** PUTs one group; rejects with a PushError. */
+async function put(target: { url: string; authorization?: string; where: string }, text: { body: string; contentType: string }, timeoutMs: number): Promise<void> {
   let response: Response;
   try {
     response = await fetch(target.url, {
       method: 'PUT',
-      headers: { 'content-type': contentType, ...(target.authorization ? { authorization: target.authorization } : {}) },
-      body,
-      signal: AbortSignal.timeout(options.fetchTimeoutMs ?? DEFAULT_TIMEOUT_MS),
+      headers: { 'content-type': text.contentType, ...(target.authorization ? { authorization: target.authorization } : {}) },
+      body: text.body,
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
@@ -104,4 +115,34 @@ export async function pushRunMetrics(options: PushOptions): Promise<void> {
     );
   }
   await response.body?.cancel().catch(() => undefined);
+}
+
+/**
+ * PUTs each journey that ran to `<url>/metrics/job/pathproof[/env/<env>]/journey/<name>`.
+ * Every journey is tried; when any push fails, rejects with the first PushError, its message
+ * saying how many journeys were not pushed. Resolves with the number of journeys pushed.
+ */
+export async function pushRunMetrics(options: PushOptions): Promise<number> {
+  pushTarget(options.url, options.env); // a bad URL fails once, before any request
+  const journeys = options.run.journeys.filter((j) => j.outcome !== 'skipped');
+  const timeoutMs = options.fetchTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const failures: PushError[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < journeys.length) {
+      const journey = journeys[next++]!;
+      try {
+        await put(pushTarget(options.url, options.env, journey.name), await journeyMetricsText(journey, options.env), timeoutMs);
+      } catch (error) {
+        failures.push(error instanceof PushError ? error : new PushError('PUSH_UNREACHABLE', String(error), { cause: error }));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, journeys.length) }, worker));
+  const [first] = failures;
+  if (first) {
+    const which = failures.length === journeys.length ? 'no journey was pushed' : `${failures.length} of ${journeys.length} journeys not pushed`;
+    throw new PushError(first.code, `${first.message} (${which})`, { cause: first });
+  }
+  return journeys.length;
 }

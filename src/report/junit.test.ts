@@ -1,9 +1,9 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JourneyResult } from '../result/types.js';
-import { junitReporter, renderJunit, xmlEscape } from './junit.js';
+import { attachmentBaseFrom, junitClassname, junitReporter, renderJunit, xmlEscape } from './junit.js';
 import { JOURNEYS, MIXED_RUN, runOf } from './run.fixtures.js';
 import { findAll, parseXml } from './xml-reader.fixtures.js';
 
@@ -27,9 +27,20 @@ describe('renderJunit', () => {
     expect(findAll(root, 'flakyFailure')).toHaveLength(1);
   });
 
-  it('names the journey file as classname and times in seconds', () => {
+  it('names a Jenkins-readable classname, the journey and its file, and times in seconds', () => {
     const { cases } = testcases(renderJunit(MIXED_RUN));
-    expect(cases[2]!.attributes).toMatchObject({ classname: 'journeys/refund-api.yaml', name: 'refund-api', time: '0.412' });
+    expect(cases[2]!.attributes).toMatchObject({ classname: 'pathproof.journeys.refund-api', name: 'refund-api', file: 'journeys/refund-api.yaml', time: '0.412' });
+  });
+
+  it.each([
+    ['journeys/refund-api.yaml', 'refund-api', 'pathproof.journeys.refund-api'],
+    ['journeys/shop/v2.1/refund-api.yaml', 'refund-api', 'pathproof.journeys.shop.v2_1.refund-api'],
+    ['./journeys/a.yml', 'a', 'pathproof.journeys.a'],
+    ['refund.yaml', 'refund', 'pathproof.refund'],
+    ['/usr/lib/node_modules/pathproof/journeys/home.yaml', 'home', 'pathproof.journeys.home'],
+    ['../shared/journeys/home.yaml', 'home', 'pathproof.journeys.home'],
+  ])('junitClassname(%s, %s) = %s (package before the last dot, the journey after it)', (file, name, expected) => {
+    expect(junitClassname(file, name)).toBe(expected);
   });
 
   it('puts stage/layer: hint in the failure message and the assertion and evidence in the body', () => {
@@ -126,6 +137,25 @@ describe('junitReporter', () => {
     await reporter.onRunEnd?.(MIXED_RUN);
     const xml = await readFile(join(dir, 'junit.xml'), 'utf8');
     expect(findAll(parseXml(xml), 'testcase')).toHaveLength(5);
+  });
+
+  it('writes attachment paths that resolve from the directory the command ran in', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'pathproof-junit-cwd-'));
+    const runDir = join(cwd, 'reports', MIXED_RUN.runId);
+    const reporter = junitReporter({ attachmentsFrom: cwd });
+    await reporter.onRunStart?.({ runId: MIXED_RUN.runId, startedAt: MIXED_RUN.startedAt, trigger: MIXED_RUN.trigger, runDir, journeys: [], concurrency: 1 });
+    await mkdir(runDir, { recursive: true });
+    await reporter.onRunEnd?.(MIXED_RUN);
+    const xml = await readFile(join(runDir, 'junit.xml'), 'utf8');
+    expect(xml).toContain(`[[ATTACHMENT|reports/${MIXED_RUN.runId}/evidence/refund-api/attempt-1/page.png]]`);
+  });
+
+  it.each([
+    ['/ws', '/ws/reports/r1', 'reports/r1'],
+    ['/ws', '/ws', ''],
+    ['/ws', '/tmp/reports/r1', '/tmp/reports/r1'],
+  ])('attachmentBaseFrom(%s, %s) = %j', (from, runDir, expected) => {
+    expect(attachmentBaseFrom(from, runDir)).toBe(expected);
   });
 });
 

@@ -1,8 +1,11 @@
 /**
  * junit.xml for CI systems (Jenkins, GitLab, Azure DevOps, GitHub test-report actions).
  *
- * One `<testcase>` per journey: classname = the journey file, name = the journey name,
- * time in seconds. The mapping of outcomes:
+ * One `<testcase>` per journey: name = the journey name, `file` = the journey file, time in
+ * seconds, and a classname that reads well where Jenkins splits it at the last dot into
+ * package and class: `pathproof.<directory of the file, dots for slashes>.<journey name>`
+ * (`journeys/shop/refund-api.yaml` → package `pathproof.journeys.shop`, class `refund-api`).
+ * The mapping of outcomes:
  * - failed  → `<failure message="stage/layer: hint" type="layer">` with the failing
  *   assertion and the evidence as `[[ATTACHMENT|path]]` lines (the Jenkins
  *   junit-attachments convention, also read by Azure DevOps and GitLab); earlier failed
@@ -12,11 +15,15 @@
  * - flaky   → a passing testcase with one `<flakyFailure>` / `<flakyError>` per failed
  *   attempt (Maven Surefire's rerun convention), so a retry never hides a failure.
  *
- * Attachment paths are relative to the run directory (where junit.xml is), the same paths
- * run.json uses; pass `attachmentBase` to prefix them (e.g. an absolute path for Jenkins).
+ * Attachment paths: Jenkins (junit-attachments) and GitLab resolve `[[ATTACHMENT|path]]`
+ * against the workspace, not against junit.xml. With `attachmentsFrom` (the directory the
+ * command ran in, the CLI's default) they are relative to it, e.g.
+ * `reports/<run-id>/evidence/…`, or absolute when the run directory lies outside it.
+ * Without it they are relative to the run directory, the same paths run.json uses;
+ * `attachmentBase` prefixes them explicitly.
  */
 import { writeTextAtomic } from './atomic.js';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { AttemptResult, JourneyResult, RunResult } from '../result/types.js';
 import { attemptHeadline, evidenceOf, failureLines, headline, shownAttempt } from './failure-detail.js';
 import { endOfRunReporter } from './reporter.js';
@@ -25,6 +32,24 @@ import type { Reporter } from './reporter.js';
 export interface JunitOptions {
   /** Prefix for `[[ATTACHMENT|…]]` paths (default: relative to the run directory). */
   readonly attachmentBase?: string;
+  /** Reporter only: write attachment paths relative to this directory (where the command ran). */
+  readonly attachmentsFrom?: string;
+}
+
+/** The attachment prefix that makes evidence of `runDir` resolve from `from`: relative inside it, else absolute. */
+export function attachmentBaseFrom(from: string, runDir: string): string {
+  const path = relative(from, runDir);
+  if (path === '') return '';
+  return path.startsWith('..') || isAbsolute(path) ? runDir : path;
+}
+
+/** `pathproof.<file directory>.<journey>`: Jenkins shows the part before the last dot as the package. */
+export function junitClassname(file: string, journey: string): string {
+  const dir = file.split(/[\\/]/).slice(0, -1);
+  // An absolute or outside path would make a long, machine-specific package: keep its last directory.
+  const parts = isAbsolute(file) || dir.includes('..') ? dir.slice(-1) : dir;
+  const segments = parts.filter((p) => p !== '' && p !== '.').map((p) => p.replace(/\./g, '_'));
+  return ['pathproof', ...segments, journey.replace(/\./g, '_')].join('.');
 }
 
 /**
@@ -64,7 +89,7 @@ function attrs(values: Record<string, string | number | undefined>): string {
 const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);
 
 function attachments(attempt: AttemptResult | undefined, base: string | undefined): string[] {
-  return evidenceOf(attempt).map((file) => `[[ATTACHMENT|${base ? join(base, file.path) : file.path}]]`);
+  return evidenceOf(attempt).map((file) => `[[ATTACHMENT|${base ? join(base, file.path).split(sep).join('/') : file.path}]]`);
 }
 
 function body(attempt: AttemptResult | undefined, base: string | undefined): string {
@@ -76,7 +101,7 @@ function element(tag: string, attributes: Record<string, string | number | undef
 }
 
 function testcase(journey: JourneyResult, base: string | undefined): string {
-  const open = `    <testcase${attrs({ classname: journey.file, name: journey.name, time: seconds(journey.durationMs), file: journey.file })}`;
+  const open = `    <testcase${attrs({ classname: junitClassname(journey.file, journey.name), name: journey.name, time: seconds(journey.durationMs), file: journey.file })}`;
   const children: string[] = [];
   const shown = shownAttempt(journey);
   switch (journey.outcome) {
@@ -154,5 +179,8 @@ export function renderJunit(run: RunResult, options: JunitOptions = {}): string 
 
 /** Writes `junit.xml` into the run directory when the run ends (interrupted runs included). */
 export function junitReporter(options: JunitOptions = {}): Reporter {
-  return endOfRunReporter('junit', (run, runDir) => writeTextAtomic(join(runDir, 'junit.xml'), renderJunit(run, options)));
+  return endOfRunReporter('junit', (run, runDir) => {
+    const base = options.attachmentBase ?? (options.attachmentsFrom !== undefined ? attachmentBaseFrom(options.attachmentsFrom, runDir) : undefined);
+    return writeTextAtomic(join(runDir, 'junit.xml'), renderJunit(run, { attachmentBase: base || undefined }));
+  });
 }

@@ -57,3 +57,70 @@ describe('createCookieJar', () => {
     expect(again.header('http://127.0.0.1:8080/orders')).toBe('sid=abc');
   });
 });
+
+describe('public suffixes and other refused cookies (tough-cookie, public suffix list)', () => {
+  it.each([
+    ['https://shop.example.com/', 'sid=abc; Domain=com'],
+    ['https://shop.example.com/', 'sid=abc; Domain=.com'],
+    ['https://shop.example.co.uk/', 'sid=abc; Domain=co.uk'],
+    ['https://shop.example.co.uk/', 'sid=abc; Domain=.co.uk'],
+    // Private suffixes of the list count too: one github.io site must not set cookies for all.
+    ['https://someone.github.io/', 'sid=abc; Domain=github.io'],
+    ['https://shop.example.com/', 'sid=abc; Domain=other.example'],
+    ['http://shop.example.com/', 'sid=abc; Secure'],
+    ['https://shop.example.com/', '__Host-sid=abc; Secure; Path=/; Domain=example.com'],
+    ['https://shop.example.com/', 'no-equals-sign'],
+  ])('refuses %s Set-Cookie: %s', (url, header) => {
+    expect(parseSetCookie(header, new URL(url), NOW / 1000)).toBeUndefined();
+    const jar = createCookieJar(() => NOW);
+    jar.store(url, [header]);
+    expect(jar.version).toBe(0);
+    expect(jar.header(url)).toBeUndefined();
+    expect(jar.header('https://another.example.com/')).toBeUndefined();
+    expect(jar.toBrowser()).toEqual([]);
+  });
+
+  it.each([
+    ['https://shop.example.co.uk/', 'sid=abc; Domain=example.co.uk', 'https://www.example.co.uk/'],
+    ['https://shop.example.com/', 'sid=abc; Domain=example.com', 'https://api.example.com/'],
+    ['https://someone.github.io/', 'sid=abc; Domain=someone.github.io', 'https://someone.github.io/x'],
+  ])('accepts a registrable parent domain: %s %s', (url, header, other) => {
+    const jar = createCookieJar(() => NOW);
+    jar.store(url, [header]);
+    expect(jar.header(other)).toBe('sid=abc');
+  });
+
+  it('sends a Secure cookie over http only to loopback, as Chromium does', () => {
+    const jar = createCookieJar(() => NOW);
+    jar.store('http://127.0.0.1:8080/login', ['sid=abc; Secure; Path=/']);
+    expect(jar.header('http://127.0.0.1:8080/')).toBe('sid=abc');
+    jar.store('http://localhost:8080/login', ['lid=1; Secure; Path=/']);
+    expect(jar.header('http://localhost:8080/')).toBe('lid=1');
+  });
+
+  it('expires cookies by the injected clock, not the wall clock', () => {
+    let now = NOW;
+    const jar = createCookieJar(() => now);
+    jar.store('https://shop.example.com/', ['sid=abc; Max-Age=60; Path=/']);
+    expect(jar.header('https://shop.example.com/')).toBe('sid=abc');
+    expect(jar.toBrowser()[0]).toMatchObject({ name: 'sid', expires: NOW / 1000 + 60 });
+    now += 61_000;
+    expect(jar.header('https://shop.example.com/')).toBeUndefined();
+    expect(jar.toBrowser()).toEqual([]);
+  });
+
+  it('keeps host-only and domain cookies apart through the browser shape', () => {
+    const jar = createCookieJar(() => NOW);
+    jar.store('https://shop.example.com/', ['host=1; Path=/', 'wide=2; Domain=example.com; Path=/; SameSite=Strict']);
+    const again = createCookieJar(() => NOW);
+    again.fromBrowser(jar.toBrowser());
+    expect(again.toBrowser()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'host', domain: 'shop.example.com' }),
+        expect.objectContaining({ name: 'wide', domain: '.example.com', sameSite: 'Strict' }),
+      ]),
+    );
+    expect(again.header('https://api.example.com/')).toBe('wide=2');
+    expect(again.header('https://shop.example.com/')).toBe('host=1; wide=2');
+  });
+});

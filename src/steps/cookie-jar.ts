@@ -3,10 +3,17 @@
  * in over HTTP carries the session into the browser, and a browser login carries it into
  * later HTTP steps — the way one user's session would.
  *
- * A deliberately small RFC 6265 subset: host-only vs Domain cookies, Path prefixes, Secure,
- * Max-Age/Expires (a past date deletes). Cookies set on redirect hops count (a login that
+ * The rules are tough-cookie's (RFC 6265 with the public suffix list): host-only vs Domain
+ * cookies, a Domain the host does not belong to or that is a public suffix (`Domain=com`,
+ * `Domain=co.uk`, `Domain=github.io`) is refused, Path prefixes, Secure (http://localhost and
+ * loopback addresses count as secure contexts, as in Chromium), Max-Age/Expires (a past date
+ * deletes), `__Secure-`/`__Host-` prefixes. Cookies set on redirect hops count (a login that
  * answers 302 + Set-Cookie is the common case), which is why the probe applies the jar per hop.
+ *
+ * Hazard: tough-cookie reads `Date.now()` for expiry when it selects cookies; this jar asks
+ * it not to expire anything and decides expiry itself with the injected clock (one clock).
  */
+import { Cookie as ToughCookie, CookieJar as ToughJar, MemoryCookieStore } from 'tough-cookie';
 
 export interface Cookie {
   readonly name: string;
@@ -58,77 +65,81 @@ export function splitSetCookie(joined: string): string[] {
     .filter((part) => part.length > 0);
 }
 
-function defaultPath(pathname: string): string {
-  if (!pathname.startsWith('/')) return '/';
-  const last = pathname.lastIndexOf('/');
-  return last <= 0 ? '/' : pathname.slice(0, last);
+/** tough-cookie's jar, configured the way a browser behaves. */
+function toughJar(): ToughJar {
+  return new ToughJar(new MemoryCookieStore(), {
+    rejectPublicSuffixes: true,
+    looseMode: false,
+    // `localhost` and `.local` hosts, common in test and staging setups.
+    allowSpecialUseDomain: true,
+    allowSecureOnLocal: true,
+    prefixSecurity: 'silent',
+  });
 }
 
-/** Parses one Set-Cookie value in the context of the response URL; undefined when it must be ignored. */
+/** Calls a MemoryCookieStore method through its callback form, which completes synchronously. */
+function sync<T>(call: (callback: (error: Error | null, result?: T) => void) => unknown): T | undefined {
+  let outcome: { error: Error | null; result?: T } | undefined;
+  call((error, result) => (outcome = { error, result }));
+  if (!outcome) throw new Error('cookie store did not answer synchronously');
+  if (outcome.error) throw outcome.error;
+  return outcome.result;
+}
+
+/**
+ * Unix milliseconds the cookie expires at (-Infinity: already, `Max-Age=0`), or undefined
+ * when it never does. Max-Age counts from the cookie's creation by our clock, never from
+ * tough-cookie's `lastAccessed`, which it sets from the wall clock on every read.
+ */
+function expiryMs(cookie: ToughCookie): number | undefined {
+  const ms = cookie.expiryTime(cookie.creation instanceof Date ? cookie.creation : undefined);
+  return ms === undefined || ms === Infinity ? undefined : ms;
+}
+
+function expirySeconds(cookie: ToughCookie): number | undefined {
+  const ms = expiryMs(cookie);
+  return ms === undefined ? undefined : Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
+}
+
+const SAME_SITE = { strict: 'Strict', lax: 'Lax', none: 'None' } as const;
+
+function fromTough(cookie: ToughCookie): Cookie {
+  const sameSite = SAME_SITE[String(cookie.sameSite).toLowerCase() as keyof typeof SAME_SITE];
+  const expires = expirySeconds(cookie);
+  return {
+    name: cookie.key,
+    value: cookie.value,
+    domain: (cookie.domain ?? '').replace(/^\./, '').toLowerCase(),
+    hostOnly: cookie.hostOnly ?? true,
+    path: cookie.path ?? '/',
+    secure: cookie.secure,
+    httpOnly: cookie.httpOnly,
+    ...(sameSite ? { sameSite } : {}),
+    ...(expires !== undefined ? { expires } : {}),
+  };
+}
+
+/**
+ * Parses one Set-Cookie value in the context of the response URL by the jar's rules;
+ * undefined when it must be ignored (unparseable, a foreign or public-suffix Domain, a
+ * Secure cookie from an insecure origin, a broken `__Host-` prefix).
+ */
 export function parseSetCookie(header: string, url: URL, nowSeconds: number): Cookie | { delete: Cookie } | undefined {
-  const [pair = '', ...attributes] = header.split(';');
-  const eq = pair.indexOf('=');
-  if (eq <= 0) return undefined;
-  const name = pair.slice(0, eq).trim();
-  const value = pair.slice(eq + 1).trim();
-  const host = url.hostname.toLowerCase();
-  let domain = host;
-  let hostOnly = true;
-  let path = defaultPath(url.pathname);
-  let secure = false;
-  let httpOnly = false;
-  let sameSite: Cookie['sameSite'];
-  let expires: number | undefined;
-  let maxAgeSeen = false;
-  for (const attribute of attributes) {
-    const at = attribute.indexOf('=');
-    const key = (at === -1 ? attribute : attribute.slice(0, at)).trim().toLowerCase();
-    const raw = at === -1 ? '' : attribute.slice(at + 1).trim();
-    if (key === 'domain' && raw !== '') {
-      const wanted = raw.replace(/^\./, '').toLowerCase();
-      // A server may only set cookies for itself or a parent domain of itself.
-      if (host !== wanted && !host.endsWith(`.${wanted}`)) return undefined;
-      domain = wanted;
-      hostOnly = false;
-    } else if (key === 'path' && raw.startsWith('/')) {
-      path = raw;
-    } else if (key === 'secure') {
-      secure = true;
-    } else if (key === 'httponly') {
-      httpOnly = true;
-    } else if (key === 'samesite') {
-      const v = raw.toLowerCase();
-      sameSite = v === 'strict' ? 'Strict' : v === 'none' ? 'None' : 'Lax';
-    } else if (key === 'max-age' && /^-?\d+$/.test(raw)) {
-      maxAgeSeen = true;
-      expires = nowSeconds + Number(raw);
-    } else if (key === 'expires' && !maxAgeSeen) {
-      const ms = Date.parse(raw);
-      if (!Number.isNaN(ms)) expires = Math.floor(ms / 1000);
-    }
-  }
-  const cookie: Cookie = { name, value, domain, hostOnly, path, secure, httpOnly, ...(sameSite ? { sameSite } : {}), ...(expires !== undefined ? { expires } : {}) };
-  if (expires !== undefined && expires <= nowSeconds) return { delete: cookie };
-  return cookie;
+  const stored = toughJar().setCookieSync(header, url, { ignoreError: true, now: new Date(nowSeconds * 1000) });
+  if (!stored) return undefined;
+  const cookie = fromTough(stored);
+  return cookie.expires !== undefined && cookie.expires <= nowSeconds ? { delete: cookie } : cookie;
 }
-
-function domainMatches(cookie: Cookie, host: string): boolean {
-  return cookie.hostOnly ? host === cookie.domain : host === cookie.domain || host.endsWith(`.${cookie.domain}`);
-}
-
-function pathMatches(cookiePath: string, requestPath: string): boolean {
-  if (requestPath === cookiePath) return true;
-  if (!requestPath.startsWith(cookiePath)) return false;
-  return cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/';
-}
-
-const key = (c: Pick<Cookie, 'name' | 'domain' | 'path'>): string => `${c.domain}\u0000${c.path}\u0000${c.name}`;
 
 export function createCookieJar(now: () => number = () => Date.now()): CookieJar {
-  const cookies = new Map<string, Cookie>();
+  const jar = toughJar();
+  const store = jar.store as MemoryCookieStore;
   let version = 0;
-  const nowSeconds = (): number => Math.floor(now() / 1000);
-  const live = (c: Cookie): boolean => c.expires === undefined || c.expires > nowSeconds();
+  const live = (cookie: ToughCookie): boolean => {
+    const ms = expiryMs(cookie);
+    return ms === undefined || ms > now();
+  };
+  const all = (): ToughCookie[] => sync<ToughCookie[]>((cb) => store.getAllCookies(cb)) ?? [];
 
   return {
     get version() {
@@ -136,54 +147,50 @@ export function createCookieJar(now: () => number = () => Date.now()): CookieJar
     },
     store(url, setCookie) {
       if (setCookie.length === 0 || !URL.canParse(url)) return;
-      const parsed = new URL(url);
       for (const header of setCookie) {
-        const cookie = parseSetCookie(header, parsed, nowSeconds());
-        if (!cookie) continue;
-        if ('delete' in cookie) cookies.delete(key(cookie.delete));
-        else cookies.set(key(cookie), cookie);
-        version += 1;
+        // A refused cookie is ignored, as a browser ignores it; never an error of the journey.
+        const stored = jar.setCookieSync(header, url, { ignoreError: true, now: new Date(now()) });
+        if (stored) version += 1;
       }
     },
     header(url) {
-      if (cookies.size === 0 || !URL.canParse(url)) return undefined;
-      const { hostname, pathname, protocol } = new URL(url);
-      const host = hostname.toLowerCase();
-      const matching = [...cookies.values()]
-        .filter((c) => live(c) && domainMatches(c, host) && pathMatches(c.path, pathname || '/') && (!c.secure || protocol === 'https:'))
-        // Longer paths first, as browsers send them.
-        .sort((a, b) => b.path.length - a.path.length);
-      return matching.length === 0 ? undefined : matching.map((c) => `${c.name}=${c.value}`).join('; ');
+      if (!URL.canParse(url)) return undefined;
+      // Expiry by our clock, not tough-cookie's Date.now(); sorted as browsers send them (longer paths first).
+      const matching = jar.getCookiesSync(url, { expire: false, sort: true }).filter(live);
+      return matching.length === 0 ? undefined : matching.map((c) => c.cookieString()).join('; ');
     },
     toBrowser() {
-      return [...cookies.values()].filter(live).map((c) => ({
-        name: c.name,
-        value: c.value,
-        // Playwright treats a leading dot as "this domain and its subdomains".
-        domain: c.hostOnly ? c.domain : `.${c.domain}`,
-        path: c.path,
-        expires: c.expires ?? -1,
-        httpOnly: c.httpOnly,
-        secure: c.secure,
-        sameSite: c.sameSite ?? 'Lax',
-      }));
-    },
-    fromBrowser(browserCookies) {
-      cookies.clear();
-      for (const c of browserCookies) {
-        const hostOnly = !c.domain.startsWith('.');
-        const cookie: Cookie = {
+      return all()
+        .filter(live)
+        .map(fromTough)
+        .map((c) => ({
           name: c.name,
           value: c.value,
+          // Playwright treats a leading dot as "this domain and its subdomains".
+          domain: c.hostOnly ? c.domain : `.${c.domain}`,
+          path: c.path,
+          expires: c.expires ?? -1,
+          httpOnly: c.httpOnly,
+          secure: c.secure,
+          sameSite: c.sameSite ?? 'Lax',
+        }));
+    },
+    fromBrowser(browserCookies) {
+      sync((cb) => store.removeAllCookies(cb));
+      for (const c of browserCookies) {
+        const cookie = new ToughCookie({
+          key: c.name,
+          value: c.value,
           domain: c.domain.replace(/^\./, '').toLowerCase(),
-          hostOnly,
+          hostOnly: !c.domain.startsWith('.'),
           path: c.path || '/',
           secure: c.secure,
           httpOnly: c.httpOnly,
-          sameSite: c.sameSite,
-          ...(c.expires > 0 ? { expires: Math.floor(c.expires) } : {}),
-        };
-        cookies.set(key(cookie), cookie);
+          sameSite: c.sameSite.toLowerCase(),
+          expires: c.expires > 0 ? new Date(Math.floor(c.expires) * 1000) : 'Infinity',
+          creation: new Date(now()),
+        });
+        sync((cb) => store.putCookie(cookie, cb));
       }
       version += 1;
     },

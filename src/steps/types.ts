@@ -4,7 +4,7 @@
  * plain outcome; the runner adds name, phase, index and duration.
  */
 import type { Dispatcher } from 'undici';
-import type { BrowserContext, Page } from 'playwright';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { Clock } from '../result/clock.js';
 import type {
   AssertionResult,

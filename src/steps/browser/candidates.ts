@@ -3,7 +3,7 @@
  * the ARIA snapshot (accessible names, as the user-facing locators see them). Best
  * effort: on any error (page gone, budget spent) there are simply no candidates.
  */
-import type { Page } from 'playwright';
+import type { Page } from 'playwright-core';
 import type { Target } from './locator.js';
 import { parseAriaSnapshot, rankCandidates } from './similarity.js';
 import type { AriaEntry } from './similarity.js';

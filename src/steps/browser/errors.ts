@@ -3,7 +3,7 @@
  * codes). Playwright does not export TargetClosedError; it recognises its own by
  * `name === 'TargetClosedError'`, and so do we.
  */
-import type { errors as PlaywrightErrors } from 'playwright';
+import type { errors as PlaywrightErrors } from 'playwright-core';
 import { causeChain } from '../../util/errors.js';
 
 export type PlaywrightErrorTypes = typeof PlaywrightErrors;

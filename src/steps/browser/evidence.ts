@@ -6,7 +6,7 @@
  * a step hung 2s past its deadline, so all of it fits in EVIDENCE_BUDGET_MS and each
  * piece is best effort (a missing screenshot never hides the failure).
  */
-import type { Page, Locator as PwLocator } from 'playwright';
+import type { Page, Locator as PwLocator } from 'playwright-core';
 import type { AssertionResult, BrowserObservation, EvidenceFile, PageSymptom } from '../../result/types.js';
 import type { BrowserAttempt, Redactor, StepContext, StepOutcome } from '../types.js';
 import { collectCandidates } from './candidates.js';

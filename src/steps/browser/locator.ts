@@ -9,7 +9,7 @@
  *   contains it, element with exactly that text, element containing that text. The tiers
  *   keep "Sign in" from being ambiguous with a "Sign in" heading or "Sign in with SSO".
  */
-import type { Page, Locator as PwLocator } from 'playwright';
+import type { Page, Locator as PwLocator } from 'playwright-core';
 import type { Locator as LocatorSpec } from '../../journey/schema.js';
 
 type AriaRole = Parameters<Page['getByRole']>[0];

@@ -14,7 +14,7 @@
  * Costs: everything here is in memory from events Playwright already sends, except the body
  * of a first-party error reply (document, xhr, fetch), fetched once, capped, best effort.
  */
-import type { ConsoleMessage, Page, Request, Response } from 'playwright';
+import type { ConsoleMessage, Page, Request, Response } from 'playwright-core';
 import type { Clock } from '../../result/clock.js';
 import type { FailedRequest, OriginBaseline, PendingRequest, ScriptError } from '../../result/types.js';
 import { foldBaseline } from '../../result/baseline.js';

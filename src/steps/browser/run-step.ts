@@ -8,7 +8,7 @@
  * - Playwright TimeoutError not handled by the action itself → failed, symptom `timeout`;
  * - anything else (an invalid css selector…) → error BROWSER_STEP_ERROR.
  */
-import type { Page } from 'playwright';
+import type { Page } from 'playwright-core';
 import type { BrowserObservation } from '../../result/types.js';
 import { firstLine } from '../../util/errors.js';
 import type { BrowserAttempt, StepContext, StepOutcome } from '../types.js';
@@ -56,7 +56,7 @@ export async function runBrowserStep(spec: StepSpec, ctx: StepContext, body: (sc
   try {
     attempt = await ctx.browser();
     // Already loaded by the session that opened the attempt: this import is a cache hit.
-    ({ errors } = await import('playwright'));
+    ({ errors } = await import('playwright-core'));
   } catch (error) {
     if (error instanceof RunnerFault) return { status: 'error', error: { code: error.code, message: error.message } };
     return { status: 'error', error: { code: 'BROWSER_LAUNCH_FAILED', message: `could not open a browser: ${firstLine(error)}` } };

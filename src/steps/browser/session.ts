@@ -11,8 +11,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as PlaywrightModule from 'playwright';
-import type { Browser, BrowserContext } from 'playwright';
+import type * as PlaywrightModule from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import type { Clock } from '../../result/clock.js';
 import type { EvidenceFile } from '../../result/types.js';
 import type { BrowserAttempt, BrowserSupport, EvidenceSink } from '../types.js';
@@ -55,9 +55,9 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
   const open = new Set<BrowserAttempt>();
 
   const loadPlaywright = (): Promise<Playwright> => {
-    playwright ??= import('playwright').catch((error: unknown) => {
+    playwright ??= import('playwright-core').catch((error: unknown) => {
       playwright = undefined;
-      throw new RunnerFault('PLAYWRIGHT_MISSING', `could not load the playwright package: ${messageOf(error, 1)}`, { cause: error });
+      throw new RunnerFault('PLAYWRIGHT_MISSING', `could not load the playwright-core package: ${messageOf(error, 1)}`, { cause: error });
     });
     return playwright;
   };

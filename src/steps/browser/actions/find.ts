@@ -3,7 +3,7 @@
  * matches without `nth` is a failure that says how many and how to narrow the locator,
  * rather than clicking whichever came first.
  */
-import type { Locator as PwLocator } from 'playwright';
+import type { Locator as PwLocator } from 'playwright-core';
 import type { StepOutcome } from '../../types.js';
 import { describeTarget, hasNth, settleTarget, targetLocator } from '../locator.js';
 import type { Target } from '../locator.js';

@@ -4,7 +4,7 @@
  * actionable (disabled, covered, detached by re-renders) is a frontend failure: the
  * control is there but the user cannot use it.
  */
-import type { Locator as PwLocator } from 'playwright';
+import type { Locator as PwLocator } from 'playwright-core';
 import type { StepOf } from '../../../journey/schema.js';
 import type { StepOutcome } from '../../types.js';
 import { describeTarget, locatorFields } from '../locator.js';

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { parseCli, parseReporters } from './args.js';
+
+function ok(argv: string[]) {
+  const parsed = parseCli(argv, {});
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.args;
+}
+
+function refused(argv: string[]): string {
+  const parsed = parseCli(argv, {});
+  if (parsed.ok) throw new Error(`accepted ${argv.join(' ')}`);
+  return parsed.message;
+}
+
+describe('parseCli conventions', () => {
+  it('splits --tag a,b and keeps repeated --tag', () => {
+    expect(ok(['run', '--tag', 'canary,post-rollback', '--tag', 'smoke', '--tag', ' a , ,b']).tags).toEqual(['canary', 'post-rollback', 'smoke', 'a', 'b']);
+  });
+
+  it('reads -e/--var KEY=VALUE (repeatable; the value may hold = and be empty)', () => {
+    expect(ok(['run', '-e', 'BASE_URL=https://shop.example/?a=b', '--var', 'EMPTY=', '-e', 'X=1']).vars).toEqual({
+      BASE_URL: 'https://shop.example/?a=b',
+      EMPTY: '',
+      X: '1',
+    });
+  });
+
+  it.each(['BASE_URL', '=x', '1X=2', 'A-B=1'])('refuses -e %s with what to type', (value) => {
+    expect(refused(['run', '-e', value])).toMatch(/-e\/--var expects KEY=VALUE/);
+  });
+
+  it('says what happened when --env gets KEY=VALUE (k6 and Checkly habit)', () => {
+    const message = refused(['run', '--env', 'BASE_URL=https://staging.example']);
+    expect(message).toBe(
+      '--env names an environment from pathproof.yaml (e.g. --env staging), and "BASE_URL=https://staging.example" looks like a variable. ' +
+        'For a variable, type -e BASE_URL=https://staging.example (or --var BASE_URL=https://staging.example); journeys read it as ${BASE_URL}',
+    );
+    expect(ok(['run', '--env', 'staging']).env).toBe('staging');
+  });
+
+  it('takes --pass-with-no-journeys', () => {
+    expect(ok(['run', '--pass-with-no-journeys']).passWithNoJourneys).toBe(true);
+    expect(ok(['run']).passWithNoJourneys).toBe(false);
+  });
+});
+
+describe('parseReporters (Playwright convention)', () => {
+  it('splits lists and name=path, across repeated flags', () => {
+    expect(parseReporters(['console,junit=out/junit.xml,html=out/report', 'json=out/run.json', 'summary=out/summary.md,ctrf=out/ctrf.json'])).toEqual({
+      ok: true,
+      reporters: ['console'],
+      reportCopies: [
+        { kind: 'junit', path: 'out/junit.xml' },
+        { kind: 'html', path: 'out/report' },
+        { kind: 'json', path: 'out/run.json' },
+        { kind: 'summary', path: 'out/summary.md' },
+        { kind: 'ctrf', path: 'out/ctrf.json' },
+      ],
+    });
+  });
+
+  it('keeps the console when only file reports are named, and json alone means run.json on stdout', () => {
+    expect(parseReporters(['junit=out/junit.xml'])).toMatchObject({ reporters: ['console'] });
+    expect(parseReporters(['json'])).toMatchObject({ reporters: ['json'], reportCopies: [] });
+    expect(parseReporters(['junit'])).toMatchObject({ reporters: ['console'], reportCopies: [] });
+  });
+
+  it.each([
+    [['dot'], 'unknown reporter "dot" (console, json, or a report at a path: junit=FILE, html=DIR, json=FILE, ctrf=FILE, summary=FILE)'],
+    [['console=out/x'], 'unknown reporter "console" in "console=out/x"'],
+    [['junit='], '--reporter junit= needs a path, e.g. junit=out/junit.xml'],
+    [['html='], '--reporter html= needs a path, e.g. html=out/report'],
+  ])('refuses %j', (values, message) => {
+    const result = parseReporters(values);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toContain(message);
+  });
+});
