@@ -55,7 +55,7 @@ describe('transitions between demo runs (default environment)', () => {
     expect(journey).toMatchObject({
       outcome: 'failed',
       layer: 'authz',
-      transition: { kind: 'progressed', from: 'route', to: 'authz', previousRunId: runs.first.run.runId },
+      transition: { kind: 'progressed', from: 'route', to: 'authz', previousRunId: runs.first.run.runId, fromStatus: 404 },
     });
     const { stdout } = runs.progressed.cli;
     expect(stdout).toMatch(/✗ refund-api\s+failed\s+\S+\s+action · authz\s+route → authz progressed\n/);
@@ -67,7 +67,7 @@ describe('transitions between demo runs (default environment)', () => {
 
   it('forbidden → healthy: recovered, shown on the passing line', () => {
     expect(runs.recovered.cli.code).toBe(0);
-    expect(refundApi(runs.recovered.run)).toMatchObject({ outcome: 'passed', transition: { kind: 'recovered', from: 'authz', to: 'passed' } });
+    expect(refundApi(runs.recovered.run)).toMatchObject({ outcome: 'passed', transition: { kind: 'recovered', from: 'authz', to: 'passed', fromStatus: 403 } });
     expect(runs.recovered.cli.stdout).toMatch(/✓ refund-api\s+passed\s+\S+\s+authz → passed recovered\n/);
   });
 
@@ -78,8 +78,13 @@ describe('transitions between demo runs (default environment)', () => {
   });
 
   it('keeps every run in the history index', () => {
-    const history = JSON.parse(readFileSync(join(cwd, 'reports', 'history.json'), 'utf8')) as { runs: { runId: string }[] };
+    const history = JSON.parse(readFileSync(join(cwd, 'reports', 'history.json'), 'utf8')) as {
+      runs: { runId: string }[];
+      journeys: Record<string, Record<string, { layer?: string; status?: number }>>;
+    };
     expect(history.runs.map((r) => r.runId)).toEqual(Object.values(runs).map((r) => r.run.runId));
+    // The latest refund-api failure with the status it was decided on (404 of missing-route).
+    expect(history.journeys['refund-api']?.['']).toMatchObject({ layer: 'route', status: 404 });
   });
 });
 

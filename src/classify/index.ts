@@ -14,7 +14,8 @@ export { classifyBrowser, netCode } from './browser.js';
 export type { BrowserFailureInput, BrowserSymptom } from './browser.js';
 export { classifyDrift } from './drift.js';
 export type { DriftInput } from './drift.js';
-export { computeTransition, describeTransition } from './transition.js';
+export { computeTransition, describeTransition, transitionCodes } from './transition.js';
+export { attemptFailureStatus, failureStatus, observationStatus } from './failure-status.js';
 export type { TransitionCurrent, TransitionPrevious } from './transition.js';
 export {
   displayUrl,

@@ -51,6 +51,37 @@ describe('history index', () => {
     expect(readdirSync(dir)).toEqual([HISTORY_FILE]);
   });
 
+  it('records the status the failure was decided on, and drops one that is not an HTTP status', async () => {
+    const dir = root();
+    const failing: JourneyResult = {
+      ...journey('refund-api', 'failed', 'auth'),
+      attempts: [
+        {
+          attempt: 1,
+          outcome: 'failed',
+          startedAt: '',
+          durationMs: 1,
+          steps: [
+            {
+              name: 'GET /api/refunds',
+              kind: 'request',
+              phase: 'action',
+              index: 0,
+              durationMs: 1,
+              status: 'failed',
+              failure: { layer: 'auth', hint: 'h', message: 'status (401) == 200' },
+              observation: { kind: 'http', method: 'GET', url: '/', status: 401, headers: {}, body: '', bodyBytes: 0, bodyTruncated: false, timings: { totalMs: 1 }, redirects: [] },
+            },
+          ],
+        },
+      ],
+    };
+    await appendHistory(dir, run('r1', [failing]));
+    expect((await index(dir)).previous('refund-api', undefined)).toMatchObject({ layer: 'auth', status: 401 });
+    const hand = { version: 1, runs: [], journeys: { a: { '': { runId: 'r0', outcome: 'failed', layer: 'route', status: 'four-oh-four' } } } };
+    expect(parseHistory(JSON.stringify(hand)).journeys.a?.['']).toEqual({ runId: 'r0', outcome: 'failed', layer: 'route' });
+  });
+
   it('keeps environments apart', async () => {
     const dir = root();
     await appendHistory(dir, run('r1', [journey('refund-api', 'failed', 'route')], 'staging'));

@@ -215,6 +215,14 @@ export interface Transition {
   readonly from?: string;
   readonly to?: string;
   readonly previousRunId?: string;
+  /**
+   * The HTTP status the previous failure was decided on (`404` of `404 → 401`): the failing
+   * step's response, or the browser's document / failed request. Absent when the side passed
+   * or its failure had no status (connection refused, wrong text on a 200 page still has 200).
+   */
+  readonly fromStatus?: number;
+  /** The same for this run's failure. */
+  readonly toStatus?: number;
 }
 
 export interface JourneyResult {
