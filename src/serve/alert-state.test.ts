@@ -113,7 +113,7 @@ describe('confirmation', () => {
 describe('layer changes while down', () => {
   const lines = ['failed:route:404', 'failed:route:404', 'failed:auth:401', 'failed:auth:401', 'failed:route:404', 'passed'];
 
-  it('are told only when opted in (progressed / regressed), and recovered names the last told failure', () => {
+  it('are told only when opted in (progressed / regressed)', () => {
     expect(play(lines).trace).toEqual(['unknown rerun', 'down | broke', 'down', 'down', 'down', 'up | recovered']);
     expect(play(lines, policy({ layerChanges: true })).trace).toEqual([
       'unknown rerun',

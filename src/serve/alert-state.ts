@@ -91,7 +91,7 @@ export interface JourneyAlertState {
   readonly streak?: Streak;
   /** The latest observed run. */
   readonly last?: RunObservation;
-  /** The latest failing run while down (or confirming down): what is broken now. */
+  /** The latest failing run: what is broken now while down or confirming, what it recovered from after. */
   readonly failure?: RunObservation;
   /** Times of passing ↔ failing changes still inside the flapping window, oldest first. */
   readonly changes: readonly number[];
@@ -154,7 +154,7 @@ export function observe(state: JourneyAlertState, run: RunObservation, policy: A
 
   let confirmed = state.confirmed;
   let since = state.since;
-  let failure = health === 'failing' ? run : state.failure;
+  const failure = health === 'failing' ? run : state.failure;
   if (health === 'failing' && confirmed !== 'down' && streak.count >= policy.confirm) {
     confirmed = 'down';
     since = streak.since;
@@ -170,7 +170,6 @@ export function observe(state: JourneyAlertState, run: RunObservation, policy: A
     since = streak.since;
     story.push({ kind: 'up', at: run.at, run, ...(state.failure ? { previous: state.failure } : {}) });
   }
-  if (confirmed === 'up' && health === 'passing') failure = undefined;
 
   let flapping = state.flapping;
   let flappingSince = state.flappingSince;
@@ -222,7 +221,8 @@ export function reconcile(state: JourneyAlertState, policy: AlertPolicy, options
   const notices: Notice[] = [];
   const notified = current.notified;
   const desired = current.flapping ? 'flapping' : current.confirmed === 'down' ? 'down' : 'quiet';
-  const lastFailure = notified.state === 'quiet' ? undefined : notified.failure;
+  // What it recovers from is the latest failure, even one receivers were not told about.
+  const lastFailure = current.failure ?? (notified.state === 'quiet' ? undefined : notified.failure);
   let next: Notified = notified;
 
   if (desired === 'down' && notified.state !== 'down') {
