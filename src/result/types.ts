@@ -257,7 +257,8 @@ export interface Trigger {
   readonly deployId?: string;
   readonly expectVersion?: string;
   readonly env?: string;
-  readonly source?: 'cli' | 'schedule' | 'api' | 'flagger';
+  /** `confirm`: serve re-ran a scheduled journey at once to confirm a break or a recovery. */
+  readonly source?: 'cli' | 'schedule' | 'api' | 'flagger' | 'confirm';
 }
 
 export type RunStatus = 'running' | 'complete' | 'interrupted';

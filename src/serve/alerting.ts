@@ -47,8 +47,8 @@ export interface AlertingOptions {
   /** Wall-clock milliseconds (the one clock). */
   readonly now: () => number;
   readonly env: string;
-  /** Status page base URL for links, no trailing slash. */
-  readonly baseUrl: string;
+  /** Status page base URL for links, no trailing slash (a function: the port is known after listen). */
+  readonly baseUrl: string | (() => string);
   readonly severity?: string;
   readonly receivers: readonly Receiver[];
   readonly outbox: Outbox;
@@ -57,8 +57,8 @@ export interface AlertingOptions {
   readonly deploySilenceMs?: number;
   /** Alertmanager re-send interval while an alert fires (default 60 s). */
   readonly resendMs?: number;
-  /** The confirmed state changed (metrics). */
-  readonly onState?: (journey: string, summary: StateSummary) => void;
+  /** The journey's state changed (metrics). */
+  readonly onState?: (journey: string, summary: StateSummary, state: JourneyAlertState) => void;
   readonly log: (line: string) => void;
   /** Runs kept per journey for the strip (default 30). */
   readonly keepRuns?: number;
@@ -127,7 +127,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
       tags: journey.tags,
       ...(journey.protects ? { protects: journey.protects } : {}),
       notice,
-      baseUrl: options.baseUrl,
+      baseUrl: typeof options.baseUrl === 'string' ? options.baseUrl : options.baseUrl(),
       severity,
     };
     const what = `${notice.event} ${journey.name}`;
@@ -236,7 +236,8 @@ export function createAlerting(options: AlertingOptions): Alerting {
       if (rerun) reruns.add(result.name);
       else reruns.delete(result.name);
       settle(result.name, now, quietNow(now).length > 0);
-      options.onState?.(result.name, summarize(states.get(result.name) as JourneyAlertState, journey.policy));
+      const settled = states.get(result.name) as JourneyAlertState;
+      options.onState?.(result.name, summarize(settled, journey.policy), settled);
       return { rerun };
     },
     wantsRerun: (journey) => reruns.has(journey),
@@ -248,7 +249,9 @@ export function createAlerting(options: AlertingOptions): Alerting {
         wasQuiet = quiet;
       }
       for (const [name, journey] of journeys) {
-        if (settle(name, now, quiet)) options.onState?.(name, summarize(states.get(name) as JourneyAlertState, journey.policy));
+        if (!settle(name, now, quiet)) continue;
+        const state = states.get(name) as JourneyAlertState;
+        options.onState?.(name, summarize(state, journey.policy), state);
       }
       if (now - lastResend >= resendMs) {
         lastResend = now;
