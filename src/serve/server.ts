@@ -36,8 +36,8 @@ import { parseDuration } from '../journey/schema.js';
 import type { QuietWindow } from './quiet.js';
 import { RUN_ID_RE, openRunFile } from './run-files.js';
 import type { StatusModel } from './status/model.js';
-import { renderLogin, safeNext, LOGIN_CSP } from './status/login.js';
-import { STATUS_CSP, renderStatusPage } from './status/page.js';
+import { LOGIN_CSP_HEADER, renderLogin, safeNext } from './status/login.js';
+import { STATUS_CSP_HEADER, renderStatusPage } from './status/page.js';
 import { BodyError, parseJsonBody, readBody } from './body.js';
 import type { FlaggerHook } from './flagger.js';
 import { parseFlaggerPayload } from './flagger.js';
@@ -172,7 +172,7 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
       async handle({ res, url, session }) {
         const model = needStatus().model();
         const grouping = url.searchParams.get('group') === 'tag' ? 'tag' : 'protects';
-        html(res, 200, renderStatusPage(model, { grouping, signOut: session }), STATUS_CSP);
+        html(res, 200, renderStatusPage(model, { grouping, signOut: session }), STATUS_CSP_HEADER);
       },
     },
     {
@@ -233,22 +233,24 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
           res.writeHead(303, { location: '/', 'cache-control': 'no-store' });
           return void res.end();
         }
-        // A sign-in form posted from another site is refused (login CSRF).
+        // A sign-in form posted from another site is refused (login CSRF). Browsers say where
+        // a request comes from in Sec-Fetch-Site; older ones only in Origin, which is `null`
+        // under our no-referrer policy, so only a real other origin there is refused.
         const site = req.headers['sec-fetch-site'];
         const origin = req.headers.origin;
-        if (site === 'cross-site' || (origin !== undefined && hostOf(origin) !== req.headers.host)) {
-          throw new HttpError(403, 'sign in from the status page itself');
-        }
+        const foreign =
+          site !== undefined ? site !== 'same-origin' && site !== 'none' : origin !== undefined && origin !== 'null' && hostOf(origin) !== req.headers.host;
+        if (foreign) throw new HttpError(403, 'sign in from the status page itself');
         const form = new URLSearchParams(await readBody(req, 4096));
         const next = safeNext(form.get('next'));
         const at = now();
         while (failedLogins.length > 0 && (failedLogins[0] as number) <= at - 60_000) failedLogins.shift();
         if (failedLogins.length >= LOGIN_ATTEMPTS_PER_MINUTE) {
-          return html(res, 429, renderLogin({ next, error: 'Too many failed sign-ins: wait a minute and try again.' }), LOGIN_CSP, { 'retry-after': '60' });
+          return html(res, 429, renderLogin({ next, error: 'Too many failed sign-ins: wait a minute and try again.' }), LOGIN_CSP_HEADER, { 'retry-after': '60' });
         }
         if (!tokenMatches(options.token, form.get('token') ?? undefined)) {
           failedLogins.push(at);
-          return html(res, 401, renderLogin({ next, error: 'That is not the token serve was started with.' }), LOGIN_CSP);
+          return html(res, 401, renderLogin({ next, error: 'That is not the token serve was started with.' }), LOGIN_CSP_HEADER);
         }
         res.writeHead(303, { location: next, 'set-cookie': sessionCookie(issueSession(options.token, at), { secure: secure(req) }), 'cache-control': 'no-store' });
         res.end();
@@ -284,6 +286,13 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
       path: /^\/api\/silence$/,
       auth: true,
       handle: async ({ res }) => json(res, 200, { silenced: false, ended: needStatus().unsilence() }),
+    },
+    {
+      method: 'GET',
+      path: /^\/favicon\.ico$/,
+      auth: false,
+      // Browsers ask for it on every page (the run report too); nothing to show, nothing to log.
+      handle: async ({ res }) => void res.writeHead(204, { 'cache-control': 'max-age=86400' }).end(),
     },
     {
       method: 'GET',
@@ -425,7 +434,7 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
     const authorized = bearer || session;
     if (route.auth && !authorized) {
       if (route.page && method === 'GET') {
-        return html(res, 401, renderLogin({ next: `${path}${url.search}` }), LOGIN_CSP, { 'www-authenticate': 'Bearer' });
+        return html(res, 401, renderLogin({ next: `${path}${url.search}` }), LOGIN_CSP_HEADER, { 'www-authenticate': 'Bearer' });
       }
       throw new HttpError(401, 'missing or wrong token: send Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
     }

@@ -260,6 +260,11 @@ describe('with --token', () => {
     const { url } = await start({ token: TOKEN });
     const cross = await fetch(`${url}/login`, { method: 'POST', headers: { origin: 'https://evil.example' }, body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
     expect(cross.status).toBe(403);
+    const fetchSite = await fetch(`${url}/login`, { method: 'POST', headers: { 'sec-fetch-site': 'cross-site', origin: 'null' }, body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
+    expect(fetchSite.status).toBe(403);
+    // Our own form under no-referrer: Origin is `null`, Sec-Fetch-Site says same-origin.
+    const own = await fetch(`${url}/login`, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin', origin: 'null' }, body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
+    expect(own.status).toBe(303);
     for (let i = 0; i < LOGIN_ATTEMPTS_PER_MINUTE; i++) {
       expect((await fetch(`${url}/login`, { method: 'POST', body: new URLSearchParams({ token: `guess-${i}` }) })).status).toBe(401);
     }

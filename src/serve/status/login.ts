@@ -6,13 +6,10 @@
 import { html, safe } from '../../report/html/escape.js';
 import { STATUS_STYLES, STATUS_STYLES_HASH } from './styles.js';
 
-export const LOGIN_CSP = [
-  "default-src 'none'",
-  `style-src ${STATUS_STYLES_HASH}`,
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const LOGIN_CSP = ["default-src 'none'", "img-src data:", `style-src ${STATUS_STYLES_HASH}`, "form-action 'self'", "base-uri 'none'"].join('; ');
+
+/** The header adds what a <meta> CSP cannot say (browsers ignore frame-ancestors there). */
+export const LOGIN_CSP_HEADER = `${LOGIN_CSP}; frame-ancestors 'none'`;
 
 /** A path on this server to return to after signing in; anything else means `/`. */
 export function safeNext(value: string | null | undefined): string {
@@ -29,6 +26,7 @@ export function renderLogin(options: { next: string; error?: string }): string {
 <meta http-equiv="Content-Security-Policy" content="${LOGIN_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>Sign in · pathproof</title>
 <style>${safe(STATUS_STYLES)}</style>
 </head>

@@ -54,7 +54,7 @@ export interface StatusJourney {
   readonly note?: string;
   /** What is broken: while down, checking, or a failure being confirmed. */
   readonly failure?: StatusFailure;
-  /** The latest run compared with the one before it (run.json's transition), with its text. */
+  /** The latest run compared with the one before it (run.json's transition) when it moved, with its text. */
   readonly transition?: JourneyResult['transition'] & { readonly text: string };
   readonly runtime?: RuntimeTruth;
   /** Oldest first. */
@@ -203,7 +203,8 @@ export function buildStatus(inputs: StatusInputs): StatusModel {
       ...(summary.pending ? { pending: summary.pending } : {}),
       ...(summary.note ? { note: summary.note } : {}),
       ...(failure ? { failure } : {}),
-      ...(transition && transition.kind !== 'new' ? { transition: { ...transition, text: describeTransition(transition) } } : {}),
+      // News only: a first run or the same result again says nothing (the story keeps the rest).
+      ...(transition && transition.kind !== 'new' && transition.kind !== 'unchanged' ? { transition: { ...transition, text: describeTransition(transition) } } : {}),
       ...(latest?.result.runtime ? { runtime: latest.result.runtime } : {}),
       runs,
       ...(latest ? { report: reportPath(latest.runId) } : {}),

@@ -22,8 +22,10 @@ export const STATUS_CSP = [
   "connect-src 'self'",
   "form-action 'self'",
   "base-uri 'none'",
-  "frame-ancestors 'none'",
 ].join('; ');
+
+/** The header adds what a <meta> CSP cannot say (browsers ignore frame-ancestors there). */
+export const STATUS_CSP_HEADER = `${STATUS_CSP}; frame-ancestors 'none'`;
 
 export type Grouping = 'protects' | 'tag';
 
@@ -82,7 +84,7 @@ function summary(model: StatusModel): SafeHtml {
   <h1 id="headline">${text}</h1>
   <ul class="counts">${chips}</ul>
   ${model.quiet.length > 0 ? html`<p class="quiet" data-testid="quiet"><strong>Alerts are quiet:</strong> ${model.quiet.map((w, i) => html`${i > 0 ? '; ' : ''}${quietText(w)}`)}. Journeys keep running and recording; no alert is sent.</p>` : ''}
-  ${model.nextMaintenance && model.quiet.every((w) => w.reason !== 'maintenance') ? html`<p class="muted">Next maintenance window: ${quietText({ ...model.nextMaintenance, endsAt: model.nextMaintenance.endsAt })}, from ${when(model.nextMaintenance.startsAt)}</p>` : ''}
+  ${model.nextMaintenance && model.quiet.every((w) => w.reason !== 'maintenance') ? html`<p class="muted">Next maintenance window${model.nextMaintenance.what ? html` “${model.nextMaintenance.what}”` : ''}: ${when(model.nextMaintenance.startsAt)} to ${when(model.nextMaintenance.endsAt)}; alerts stay quiet then.</p>` : ''}
 </section>`;
 }
 
@@ -178,7 +180,7 @@ export function groupsOf(journeys: readonly StatusJourney[], grouping: Grouping)
     return members.length > 0 ? [{ title: `protects ${protects}`, journeys: byAttention(members) }] : [];
   });
   const rest = journeys.filter((j) => j.protects === undefined);
-  if (rest.length > 0) groups.push({ title: groups.length > 0 ? 'other journeys' : 'journeys', ...(groups.length > 0 ? { note: 'no protects: set' } : {}), journeys: byAttention(rest) });
+  if (rest.length > 0) groups.push({ title: groups.length > 0 ? 'other journeys' : 'journeys', ...(groups.length > 0 ? { note: 'without protects:' } : {}), journeys: byAttention(rest) });
   return groups;
 }
 
@@ -212,6 +214,7 @@ export function renderStatusPage(model: StatusModel, options: StatusPageOptions)
 <meta http-equiv="Content-Security-Policy" content="${STATUS_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <noscript><meta http-equiv="refresh" content="${String(Math.round(POLL_MS / 1000) * 6)}"></noscript>
 <title>${text} · pathproof</title>
 <style>${safe(STATUS_STYLES)}</style>

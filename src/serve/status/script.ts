@@ -16,13 +16,18 @@ export const STATUS_SCRIPT = `(function () {
   var live = document.getElementById('live');
   if (!document.getElementById('board') || !live) return;
   var every = ${POLL_MS};
-  function ago(iso) {
-    var s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-    if (s < 60) return s + 's ago';
+  function span(s) {
+    if (s < 60) return s + 's';
     var m = Math.round(s / 60);
-    if (m < 90) return m + ' min ago';
+    if (m < 90) return m + ' min';
     var h = Math.round(m / 60);
-    return h < 48 ? h + ' h ago' : Math.round(h / 24) + ' days ago';
+    return h < 48 ? h + ' h' : Math.round(h / 24) + ' days';
+  }
+  function ago(iso) {
+    var s = Math.round((Date.now() - Date.parse(iso)) / 1000);
+    if (isNaN(s)) return '';
+    if (Math.abs(s) < 2) return '(now)';
+    return s >= 0 ? '(' + span(s) + ' ago)' : '(in ' + span(-s) + ')';
   }
   function times() {
     document.querySelectorAll('[data-ago]').forEach(function (el) { el.textContent = ago(el.getAttribute('data-ago')); });

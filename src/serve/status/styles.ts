@@ -91,7 +91,7 @@ footer { color: var(--muted); font-size: 13px; margin: 24px 0; }
 .login h1 { font-size: 20px; margin: 0 0 6px; }
 .login label { display: block; font-weight: 600; margin: 14px 0 6px; }
 .login input { width: 100%; font: inherit; padding: 8px 10px; border-radius: 8px; border: 1px solid var(--line); background: var(--bg); color: var(--text); }
-.login button { margin-top: 14px; font: inherit; font-weight: 700; padding: 8px 16px; border-radius: 8px; border: 0; background: var(--check); color: #fff; cursor: pointer; }
+.login button { margin-top: 14px; font: inherit; font-weight: 700; padding: 8px 16px; border-radius: 8px; border: 0; background: var(--text); color: var(--bg); cursor: pointer; }
 .login .error { color: var(--down); font-weight: 600; margin: 10px 0 0; }
 
 @media (max-width: 640px) {
