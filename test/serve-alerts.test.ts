@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, tempDir } from './helpers.js';
+import { runCli, startServer, tempDir } from './helpers.js';
 import type { TestServer } from './helpers.js';
 import { startAlertmanager } from './fixtures/alertmanager.js';
 import type { RunningAlertmanager } from './fixtures/alertmanager.js';
@@ -217,4 +217,25 @@ describe('serve pages once, resolves once, and shows it', () => {
     serve.child.kill('SIGTERM');
     expect((await serve.exited).code).toBe(0);
   }, 150_000);
+});
+
+describe('serve: bad alert config stops it before anything starts', () => {
+  it.each([
+    [
+      'a receiver secret that is not set',
+      'alerts:\n  slack:\n    - url: ${secret:SLACK_MISSING}\n',
+      /pathproof: .*pathproof\.yaml: alerts\.slack\[0\]\.url: secret SLACK_MISSING is not set in the environment/,
+    ],
+    ['an unknown alert key', 'alerts:\n  confrim: 2\n', /pathproof\.yaml:2:3 +alerts +unknown key "confrim": did you mean "confirm"\?/],
+    ['a traceUrl without {traceId}', 'traceUrl: https://tempo.example/trace/\n', /pathproof\.yaml:1:11 +traceUrl +a traceUrl needs the \{traceId\} placeholder/],
+  ])('%s: exit 2 with where and what', async (_what, config, message) => {
+    const dir = tempDir('pathproof-serve-badalerts-');
+    writeFileSync(join(dir, 'pathproof.yaml'), config);
+    const result = await runCli(['serve', 'test/fixtures/serve/basic', '--listen', '127.0.0.1:0', '--config', join(dir, 'pathproof.yaml')], {
+      env: { BASE_URL: 'http://127.0.0.1:9' },
+      timeoutMs: 30_000,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
 });
