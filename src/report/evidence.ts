@@ -2,19 +2,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { EvidenceFile } from '../result/types.js';
-import type { EvidenceSink, Redactor } from '../steps/types.js';
+import type { EvidenceSink } from '../steps/types.js';
 
-export function evidenceSink(runDir: string, journey: string, attempt: number, redactor: Redactor): EvidenceSink {
+/** Binary evidence only (screenshots masked by whoever took them, traces kept only without secrets); text goes into results, redacted by the runner. */
+export function evidenceSink(runDir: string, journey: string, attempt: number): EvidenceSink {
   const dir = join(runDir, 'evidence', journey, `attempt-${attempt}`);
   return {
     async write(name, data, kind, description): Promise<EvidenceFile> {
       await mkdir(dir, { recursive: true });
       const safeName = name.replace(/[^A-Za-z0-9._-]/g, '_');
       const file = join(dir, safeName);
-      // Text evidence is redacted here, at the last point before disk; binary evidence
-      // (screenshots) is masked by whoever produced it.
-      await writeFile(file, typeof data === 'string' ? redactor.redact(data) : data);
-      return { kind, path: relative(runDir, file), ...(description ? { description: redactor.redact(description) } : {}) };
+      await writeFile(file, data);
+      // The description is redacted with the step result it belongs to (the runner's boundary).
+      return { kind, path: relative(runDir, file), ...(description ? { description } : {}) };
     },
   };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JourneyResult, Layer, Outcome, RunResult } from '../result/types.js';
+import { journeyResult } from '../result/results.fixtures.js';
 import { HISTORY_FILE, MAX_HISTORY_RUNS, appendHistory, createHistoryWriter, parseHistory, readHistory } from './history.js';
 
 function root(): string {
@@ -10,7 +11,7 @@ function root(): string {
 }
 
 function journey(name: string, outcome: Outcome, layer?: Layer): JourneyResult {
-  return { name, file: `${name}.yaml`, tags: [], outcome, durationMs: 1, attempts: [], ...(layer ? { layer } : {}) };
+  return journeyResult(outcome, { name, file: `${name}.yaml`, ...(layer ? { layer } : {}) });
 }
 
 function run(runId: string, journeys: JourneyResult[], env?: string): RunResult {
@@ -53,29 +54,8 @@ describe('history index', () => {
 
   it('records the status the failure was decided on, and drops one that is not an HTTP status', async () => {
     const dir = root();
-    const failing: JourneyResult = {
-      ...journey('refund-api', 'failed', 'auth'),
-      attempts: [
-        {
-          attempt: 1,
-          outcome: 'failed',
-          startedAt: '',
-          durationMs: 1,
-          steps: [
-            {
-              name: 'GET /api/refunds',
-              kind: 'request',
-              phase: 'action',
-              index: 0,
-              durationMs: 1,
-              status: 'failed',
-              failure: { layer: 'auth', hint: 'h', message: 'status (401) == 200' },
-              observation: { kind: 'http', method: 'GET', url: '/', status: 401, headers: {}, body: '', bodyBytes: 0, bodyTruncated: false, timings: { totalMs: 1 }, redirects: [] },
-            },
-          ],
-        },
-      ],
-    };
+    const base = journeyResult('failed', { name: 'refund-api', file: 'refund-api.yaml', layer: 'auth', stage: 'action' });
+    const failing: JourneyResult = base.outcome === 'failed' ? { ...base, failure: { ...base.failure, status: 401 } } : base;
     await appendHistory(dir, run('r1', [failing]));
     expect((await index(dir)).previous('refund-api', undefined)).toMatchObject({ layer: 'auth', status: 401 });
     const hand = { version: 1, runs: [], journeys: { a: { '': { runId: 'r0', outcome: 'failed', layer: 'route', status: 'four-oh-four' } } } };

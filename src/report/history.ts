@@ -171,7 +171,7 @@ export function recordRun(file: HistoryFile | undefined, run: RunResult, dir?: s
       [env]: {
         runId: run.runId,
         outcome: journey.outcome,
-        ...(journey.layer ? { layer: journey.layer } : {}),
+        ...(journey.outcome === 'failed' || (journey.outcome === 'flaky' && journey.layer !== undefined) ? { layer: journey.layer } : {}),
         ...(status !== undefined ? { status } : {}),
         startedAt: journey.startedAt ?? run.startedAt,
       },

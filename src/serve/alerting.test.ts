@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { JourneyResult, Layer, Outcome } from '../result/types.js';
+import { journeyResult } from '../result/results.fixtures.js';
 import { DEFAULT_POLICY } from './alert-state.js';
 import type { AlertPolicy } from './alert-state.js';
 import { createAlerting } from './alerting.js';
@@ -29,37 +30,16 @@ function recordingOutbox(): Outbox & { sent: { to: string; delivery: Delivery }[
 }
 
 function result(name: string, outcome: Outcome, layer?: Layer, status?: number): JourneyResult {
-  const failed = outcome === 'failed';
-  return {
+  const journey = journeyResult(outcome, {
     name,
     file: `journeys/${name}.yaml`,
     tags: ['api'],
-    outcome,
     durationMs: 42,
-    ...(failed ? { stage: 'action' as const, layer, hint: `${status} on POST /api/refunds: check the route` } : {}),
-    attempts: failed
-      ? [
-          {
-            attempt: 1,
-            outcome: 'failed',
-            startedAt: '',
-            durationMs: 42,
-            steps: [
-              {
-                name: 'POST /api/refunds',
-                kind: 'request',
-                phase: 'action',
-                index: 0,
-                durationMs: 40,
-                status: 'failed',
-                failure: { layer: layer ?? 'app', hint: 'h', message: 'm' },
-                observation: { kind: 'http', method: 'POST', url: 'http://shop/api/refunds', status: status ?? 500, headers: {}, body: '', bodyBytes: 0, bodyTruncated: false, timings: { totalMs: 40 }, redirects: [] },
-              },
-            ],
-          },
-        ]
-      : [],
-  };
+    stage: 'action',
+    ...(layer ? { layer } : {}),
+    hint: `${status} on POST /api/refunds: check the route`,
+  });
+  return journey.outcome === 'failed' && status !== undefined ? { ...journey, failure: { ...journey.failure, status } } : journey;
 }
 
 function setup(policy: Partial<AlertPolicy> = {}, extra: { scheduled?: boolean } = {}) {

@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JourneyResult } from '../result/types.js';
 import { failureStatus } from '../classify/failure-status.js';
+import { verdictFields } from '../report/attention.js';
 import { INITIAL_STATE, observe, reconcile, summarize } from './alert-state.js';
 import type { AlertPolicy, JourneyAlertState, Notice, RunObservation, StateSummary, StoryEvent } from './alert-state.js';
 import { alertmanagerAlert, resolvedAlert, slackBody, webhookBody } from './alert-payload.js';
@@ -215,14 +216,16 @@ export function createAlerting(options: AlertingOptions): Alerting {
       if (!journey || !state || result.outcome === 'skipped') return { rerun: false };
       const now = options.now();
       const status = failureStatus(result);
+      // A flaky run passed: what its retried attempt said is not what is broken now.
+      const verdict = result.outcome === 'failed' || result.outcome === 'error' ? verdictFields(result) : {};
       const observation: RunObservation = {
         runId: run.runId,
         at: now,
         outcome: result.outcome,
-        ...(result.layer ? { layer: result.layer } : {}),
-        ...(result.stage ? { stage: result.stage } : {}),
+        ...(verdict.layer ? { layer: verdict.layer } : {}),
+        ...(verdict.stage ? { stage: verdict.stage } : {}),
         ...(status !== undefined ? { status } : {}),
-        ...(result.hint ? { hint: result.hint } : result.error ? { hint: `could not verify: ${result.error.code}` } : {}),
+        ...(verdict.error ? { hint: `could not verify (${verdict.error.code}): ${verdict.hint ?? verdict.error.message}` } : verdict.hint ? { hint: verdict.hint } : {}),
       };
       const list = runs.get(result.name) ?? [];
       list.push({ ...observation, durationMs: result.durationMs, ...(run.source ? { source: run.source } : {}) });

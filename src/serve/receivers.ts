@@ -13,7 +13,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
-import { errorCode } from '../classify/codes.js';
+import { errorCode } from '../util/errors.js';
 import { SIGNATURE_HEADER } from './alert-payload.js';
 
 export type ReceiverKind = 'webhook' | 'alertmanager' | 'slack';

@@ -26,6 +26,7 @@
  * Every error answers JSON `{ error }` (text for the Flagger hook) without stacks; nothing
  * served here holds a secret: results were redacted before they were stored.
  */
+import { verdictFields } from '../report/attention.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -343,10 +344,7 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
                   runId: last.runId,
                   source: last.trigger.source,
                   outcome: r.outcome,
-                  ...(r.stage ? { stage: r.stage } : {}),
-                  ...(r.layer ? { layer: r.layer } : {}),
-                  ...(r.hint ? { hint: r.hint } : {}),
-                  ...(r.message ? { message: r.message } : {}),
+                  ...pickVerdict(verdictFields(r)),
                   ...(r.startedAt ? { startedAt: r.startedAt } : {}),
                   durationMs: r.durationMs,
                   ...(r.transition ? { transition: r.transition } : {}),
@@ -481,4 +479,14 @@ function hostOf(origin: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The verdict fields the API shows for a journey's last run. */
+function pickVerdict(fields: ReturnType<typeof verdictFields>): { stage?: string; layer?: string; hint?: string; message?: string } {
+  return {
+    ...(fields.stage ? { stage: fields.stage } : {}),
+    ...(fields.layer ? { layer: fields.layer } : {}),
+    ...(fields.hint ? { hint: fields.hint } : {}),
+    ...(fields.message ? { message: fields.message } : {}),
+  };
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JourneyResult } from '../result/types.js';
+import { journeyResult } from '../result/results.fixtures.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { createSemaphore } from '../schedule/semaphore.js';
 import { DEFAULT_POLICY } from './alert-state.js';
@@ -34,36 +35,8 @@ afterEach(async () => {
 });
 
 function failed(name: string, layer: 'route' | 'auth', status: number): JourneyResult {
-  return {
-    name,
-    file: `j/${name}.yaml`,
-    tags: [],
-    outcome: 'failed',
-    durationMs: 12,
-    stage: 'entry',
-    layer,
-    hint: `${status} on GET /api/orders: <b>check</b> the ${layer}`,
-    attempts: [
-      {
-        attempt: 1,
-        outcome: 'failed',
-        startedAt: '',
-        durationMs: 12,
-        steps: [
-          {
-            name: 'GET /api/orders',
-            kind: 'request',
-            phase: 'entry',
-            index: 0,
-            durationMs: 12,
-            status: 'failed',
-            failure: { layer, hint: 'h', message: 'm' },
-            observation: { kind: 'http', method: 'GET', url: '/api/orders', status, headers: {}, body: '', bodyBytes: 0, bodyTruncated: false, timings: { totalMs: 12 }, redirects: [] },
-          },
-        ],
-      },
-    ],
-  };
+  const journey = journeyResult('failed', { name, file: `j/${name}.yaml`, durationMs: 12, stage: 'entry', layer, hint: `${status} on GET /api/orders: <b>check</b> the ${layer}` });
+  return journey.outcome === 'failed' ? { ...journey, failure: { ...journey.failure, status } } : journey;
 }
 
 async function start(options: { token?: string } = {}) {

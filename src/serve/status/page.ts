@@ -7,7 +7,7 @@
  */
 import type { SafeHtml } from '../../report/html/escape.js';
 import { anchorId, html, safe } from '../../report/html/escape.js';
-import { formatDuration } from '../../report/console.js';
+import { formatDuration } from '../../util/format.js';
 import type { DisplayState } from '../alert-state.js';
 import type { StatusJourney, StatusModel, StatusQuiet, StatusRun } from './model.js';
 import { DISPLAY_STATES } from './model.js';

@@ -41,7 +41,7 @@ export function runClick(step: StepOf<'click'>, scope: StepScope): Promise<StepO
 export function runFill(step: StepOf<'fill'>, scope: StepScope): Promise<StepOutcome> {
   const { value } = step.fill;
   // A typed secret would be readable in the Playwright trace: the attempt must not keep one.
-  if (scope.ctx.redactor.holdsSecret(value)) scope.attempt.noteSecretUsed();
+  if (scope.ctx.secrets.holdsSecret(value)) scope.attempt.noteSecretUsed();
   return act(scope, { kind: 'locator', spec: locatorFields(step.fill) }, (locator, timeout) => locator.fill(value, { timeout }));
 }
 
