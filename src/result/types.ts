@@ -435,9 +435,8 @@ export interface Transition {
   readonly to?: string;
   readonly previousRunId?: string;
   /**
-   * The HTTP status the previous failure was decided on (`404` of `404 → 401`): the failing
-   * step's response, or the browser's document / failed request. Absent when the side passed
-   * or its failure had no status (connection refused, wrong text on a 200 page still has 200).
+   * The HTTP status the previous failure was decided on (`404` of `404 → 401`): its
+   * `Failure.status`. Absent when that side passed or its failure carried no status.
    */
   readonly fromStatus?: number;
   /** The same for this run's failure. */
