@@ -296,21 +296,42 @@ describe('secrets audit: the secret never surfaces, in any encoding, anywhere pa
     expect(searchBuffer('trace', readFileSync(zips[0]!))).toEqual([]);
   }, 120_000);
 
-  it('pathproof serve: /metrics, the API, its log and its report directory hold none', async () => {
+  it('pathproof serve: /metrics, the API, the status page, alert payloads, its log and its report directory hold none', async () => {
     mode = 'fail-http';
     const dir = join(root, 'serve');
     mkdirSync(join(dir, 'journeys'), { recursive: true });
     writeFileSync(join(dir, 'journeys', 'secrets-audit.yaml'), JOURNEY(true));
-    const serve = await startServe([join(dir, 'journeys'), '--report-dir', join(dir, 'reports')], { AUDIT_URL: target.url, AUDIT_SECRET: SECRET });
+    // Alerts go to a webhook and to Slack; everything they are sent is searched too.
+    const alertBodies: string[] = [];
+    const receiver = await startServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        alertBodies.push(`${JSON.stringify(req.headers)}\n${body}`);
+        res.writeHead(204).end();
+      });
+    });
+    writeFileSync(join(dir, 'pathproof.yaml'), `alerts:\n  confirm: 1\n  webhooks:\n    - url: ${receiver.url}/hook\n  slack:\n    - url: ${receiver.url}/slack\n`);
+    const serve = await startServe([join(dir, 'journeys'), '--report-dir', join(dir, 'reports'), '--config', join(dir, 'pathproof.yaml')], {
+      AUDIT_URL: target.url,
+      AUDIT_SECRET: SECRET,
+    });
     try {
       const metrics = await eventually(async () => {
         const text = await (await fetch(`${serve.url}/metrics`)).text();
         return /pathproof_journey_up\{journey="secrets-audit"[^}]*\} 0/.test(text) ? text : undefined;
       }, 'a failed scheduled run in /metrics', 60_000);
+      await eventually(async () => (alertBodies.length >= 2 ? true : undefined), 'the alerts to be delivered');
       const api = await (await fetch(`${serve.url}/api/journeys`)).text();
+      const status = await (await fetch(`${serve.url}/api/status`)).text();
+      const page = await (await fetch(`${serve.url}/`)).text();
+      expect(status).toMatch(/"state": "down"/);
       const hits = [
         ...searchText('/metrics', metrics),
         ...searchText('/api/journeys', api),
+        ...searchText('/api/status', status),
+        ...searchText('the status page', page),
+        ...alertBodies.flatMap((body, i) => searchText(`alert delivery ${i + 1}`, body)),
         ...searchText('serve stdout', serve.stdout()),
         ...searchText('serve stderr', serve.stderr()),
         ...searchTree(join(dir, 'reports')).hits.map((h) => ({ ...h, where: `serve reports/${h.where}` })),
@@ -320,6 +341,7 @@ describe('secrets audit: the secret never surfaces, in any encoding, anywhere pa
     } finally {
       serve.kill();
       await serve.exited;
+      await receiver.close();
     }
   }, 120_000);
 });

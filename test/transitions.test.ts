@@ -55,11 +55,12 @@ describe('transitions between demo runs (default environment)', () => {
     expect(journey).toMatchObject({
       outcome: 'failed',
       layer: 'authz',
-      transition: { kind: 'progressed', from: 'route', to: 'authz', previousRunId: runs.first.run.runId },
+      transition: { kind: 'progressed', from: 'route', to: 'authz', previousRunId: runs.first.run.runId, fromStatus: 404, toStatus: 403 },
     });
     const { stdout } = runs.progressed.cli;
-    expect(stdout).toMatch(/✗ refund-api\s+failed\s+\S+\s+action · authz\s+route → authz progressed\n/);
-    expect(stdout).toContain(`since   route → authz  progressed (previous run ${runs.first.run.runId})`);
+    // In the operator's words (DESIGN §2): the status codes, then the layers.
+    expect(stdout).toMatch(/✗ refund-api\s+failed\s+\S+\s+action · authz\s+404 → 403\s+progressed: route → authz\n/);
+    expect(stdout).toContain(`since   404 → 403  progressed: route → authz (previous run ${runs.first.run.runId})`);
     // Journeys that passed both times are unchanged, and the line says nothing about it.
     expect(runs.progressed.run.journeys.find((j) => j.name === 'api-health')?.transition).toMatchObject({ kind: 'unchanged', from: 'passed', to: 'passed' });
     expect(stdout).toMatch(/✓ api-health\s+passed\s+\S+\n/);
@@ -67,19 +68,24 @@ describe('transitions between demo runs (default environment)', () => {
 
   it('forbidden → healthy: recovered, shown on the passing line', () => {
     expect(runs.recovered.cli.code).toBe(0);
-    expect(refundApi(runs.recovered.run)).toMatchObject({ outcome: 'passed', transition: { kind: 'recovered', from: 'authz', to: 'passed' } });
+    expect(refundApi(runs.recovered.run)).toMatchObject({ outcome: 'passed', transition: { kind: 'recovered', from: 'authz', to: 'passed', fromStatus: 403 } });
     expect(runs.recovered.cli.stdout).toMatch(/✓ refund-api\s+passed\s+\S+\s+authz → passed recovered\n/);
   });
 
   it('healthy → missing-route: broke', () => {
-    expect(refundApi(runs.broke.run)).toMatchObject({ outcome: 'failed', layer: 'route', transition: { kind: 'broke', from: 'passed', to: 'route' } });
+    expect(refundApi(runs.broke.run)).toMatchObject({ outcome: 'failed', layer: 'route', transition: { kind: 'broke', from: 'passed', to: 'route', toStatus: 404 } });
     expect(runs.broke.cli.stdout).toMatch(/✗ refund-api\s+failed\s+\S+\s+action · route\s+passed → route broke\n/);
-    expect(runs.broke.cli.stdout).toContain('since   passed → route  broke');
+    expect(runs.broke.cli.stdout).toContain('since   broke: passed → route (404)');
   });
 
   it('keeps every run in the history index', () => {
-    const history = JSON.parse(readFileSync(join(cwd, 'reports', 'history.json'), 'utf8')) as { runs: { runId: string }[] };
+    const history = JSON.parse(readFileSync(join(cwd, 'reports', 'history.json'), 'utf8')) as {
+      runs: { runId: string }[];
+      journeys: Record<string, Record<string, { layer?: string; status?: number }>>;
+    };
     expect(history.runs.map((r) => r.runId)).toEqual(Object.values(runs).map((r) => r.run.runId));
+    // The latest refund-api failure with the status it was decided on (404 of missing-route).
+    expect(history.journeys['refund-api']?.['']).toMatchObject({ layer: 'route', status: 404 });
   });
 });
 
@@ -90,7 +96,7 @@ describe('transitions per environment', () => {
     await demo(cwd, 'missing-route', ['--env', 'staging']);
     const prod = await demo(cwd, 'forbidden', ['--env', 'prod']);
     expect(prod.run.trigger.env).toBe('prod');
-    expect(refundApi(prod.run).transition).toEqual({ kind: 'new', to: 'authz' });
+    expect(refundApi(prod.run).transition).toEqual({ kind: 'new', to: 'authz', toStatus: 403 });
     const staging = await demo(cwd, 'forbidden', ['--env', 'staging']);
     expect(refundApi(staging.run).transition).toMatchObject({ kind: 'progressed', from: 'route', to: 'authz' });
     const none = await demo(cwd, 'healthy');

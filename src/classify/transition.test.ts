@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Layer, Outcome, Transition } from '../result/types.js';
 import { computeTransition, describeTransition } from './transition.js';
+import type { TransitionCurrent, TransitionPrevious } from './transition.js';
 
 type State = { outcome: Outcome; layer?: Layer };
 const passed: State = { outcome: 'passed' };
@@ -36,6 +37,22 @@ describe('computeTransition', () => {
     expect(computeTransition(previous, current)).toEqual(expected);
   });
 
+  it.each<[string, TransitionPrevious | undefined, TransitionCurrent, Transition]>([
+    ['404 → 401', { outcome: 'failed', layer: 'route', status: 404 }, { outcome: 'failed', layer: 'auth', status: 401 }, { kind: 'progressed', from: 'route', to: 'auth', fromStatus: 404, toStatus: 401 }],
+    ['passed → 502', { outcome: 'passed', status: 200 }, { outcome: 'failed', layer: 'proxy', status: 502 }, { kind: 'broke', from: 'passed', to: 'proxy', toStatus: 502 }],
+    ['404 → passed', { outcome: 'failed', layer: 'route', status: 404 }, { outcome: 'passed', status: 200 }, { kind: 'recovered', from: 'route', to: 'passed', fromStatus: 404 }],
+    ['refused → 503', { outcome: 'failed', layer: 'endpoint' }, { outcome: 'failed', layer: 'proxy', status: 503 }, { kind: 'progressed', from: 'endpoint', to: 'proxy', toStatus: 503 }],
+    ['new with a status', undefined, { outcome: 'failed', layer: 'route', status: 404 }, { kind: 'new', to: 'route', toStatus: 404 }],
+  ])('carries the status codes: %s', (_name, previous, current, expected) => {
+    expect(computeTransition(previous, current)).toEqual(expected);
+  });
+
+  it('treats an outcome it does not know (degraded) as passing', () => {
+    const degraded = { outcome: 'degraded' as Outcome };
+    expect(computeTransition({ outcome: 'failed', layer: 'app', status: 500 }, degraded)).toMatchObject({ kind: 'recovered', from: 'app', to: 'degraded' });
+    expect(computeTransition(degraded, failed('app'))).toMatchObject({ kind: 'broke', from: 'degraded', to: 'app' });
+  });
+
   it('carries the previous run id', () => {
     expect(computeTransition({ outcome: 'failed', layer: 'route', runId: '2026-11-22T09-15-02Z-7f3a' }, failed('authz'))).toEqual({
       kind: 'progressed',
@@ -51,6 +68,11 @@ describe('describeTransition', () => {
     [{ kind: 'new', to: 'passed' }, 'new'],
     [{ kind: 'progressed', from: 'route', to: 'authz' }, 'progressed route → authz'],
     [{ kind: 'recovered', from: 'app', to: 'passed' }, 'recovered app → passed'],
+    [{ kind: 'progressed', from: 'route', to: 'auth', fromStatus: 404, toStatus: 401 }, '404 → 401  progressed: route → auth'],
+    [{ kind: 'broke', from: 'passed', to: 'proxy', toStatus: 502 }, 'broke: passed → proxy (502)'],
+    [{ kind: 'recovered', from: 'route', to: 'passed', fromStatus: 404 }, 'recovered: route (404) → passed'],
+    [{ kind: 'progressed', from: 'route', to: 'auth', fromStatus: 404 }, 'progressed route → auth'],
+    [{ kind: 'unchanged', from: 'error', to: 'route', toStatus: 404 }, 'unchanged: error → route (404)'],
   ])('%j → %s', (transition, text) => {
     expect(describeTransition(transition)).toBe(text);
   });

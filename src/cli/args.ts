@@ -6,7 +6,7 @@ export const USAGE = `Usage: pathproof <command> [options]
 Commands:
   run [files|dirs]        run journeys (default: journeys/)
   validate [files|dirs]   check journeys; every problem as file:line:col  field  message
-  serve [files|dirs]      scheduled canaries, /metrics, /healthz, the API and webhooks
+  serve [files|dirs]      scheduled canaries: status page at /, confirmed alerts, /metrics, the API and webhooks
   report [RUN_DIR]        print a past run's summary and the path of its index.html (default: the latest run)
   schema                  print the JSON Schema of the journey language
   demo                    start the bundled sample app and run the bundled journeys against it
@@ -43,7 +43,8 @@ validate options:
 
 serve options (also --tag, --env, -e, --concurrency, --report-dir, --config):
   --listen <host:port>    where /metrics, /healthz, the API and webhooks answer (default 127.0.0.1:9464)
-  --token <t>             bearer token for everything but /metrics and /healthz (also PATHPROOF_TOKEN)
+  --token <t>             bearer token for everything but /metrics and /healthz; browsers sign in
+                          on the status page (also PATHPROOF_TOKEN)
   --run-on-start          run every scheduled journey once at start
   --jitter <duration>     random delay before each scheduled run, e.g. 5s or 1m30s
   --shard <i/n>|auto/<n>  serve only shard i of n of the journeys (auto: i from the StatefulSet

@@ -87,7 +87,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   const withTransition = (result: JourneyResult): JourneyResult => {
     if (!history.ok || result.outcome === 'skipped') return result;
     const previous = history.index.previous(result.name, env);
-    return { ...result, transition: computeTransition(previous, { outcome: result.outcome, ...(result.outcome === 'failed' ? { layer: result.layer } : {}) }) };
+    const current = result.outcome === 'failed' ? { outcome: result.outcome, layer: result.layer, ...(result.failure.status === undefined ? {} : { status: result.failure.status }) } : { outcome: result.outcome };
+    return { ...result, transition: computeTransition(previous, current) };
   };
 
   await mux.onRunStart({

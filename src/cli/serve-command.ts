@@ -34,6 +34,11 @@ import { ScheduleError, createScheduler } from '../schedule/scheduler.js';
 import { createRunService, ServiceClosedError } from '../serve/runs.js';
 import type { ExecuteRequest, RunRecord } from '../serve/runs.js';
 import { createFlaggerHook } from '../serve/flagger.js';
+import type { FlaggerHook } from '../serve/flagger.js';
+import { resolveAlerts } from '../serve/alert-config.js';
+import { MAX_CONFIRM_RUNS, createCanary } from '../serve/canary.js';
+import type { CanaryJourney } from '../serve/canary.js';
+import { createHttpPost } from '../serve/receivers.js';
 import { createServeServer } from '../serve/server.js';
 import type { JourneyInfo, ServeState } from '../serve/server.js';
 import { isLoopback, parseListen } from '../serve/listen.js';
@@ -56,7 +61,7 @@ export const GRACE_MS = 10_000;
 interface JourneySet {
   readonly journeys: ReadonlyMap<string, LoadedJourney>;
   readonly redactor: Redactor;
-  readonly catalog: readonly JourneyInfo[];
+  readonly catalog: readonly (JourneyInfo & CanaryJourney)[];
 }
 
 type SetResult = { ok: true; set: JourneySet; warnings: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[]; message?: string };
@@ -109,6 +114,8 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
           file: j.file,
           tags: j.journey.tags,
           ...(j.journey.schedule ? { schedule: j.journey.schedule } : {}),
+          ...(j.journey.protects ? { protects: j.journey.protects } : {}),
+          ...(j.journey.alerts ? { alerts: j.journey.alerts } : {}),
         })),
       },
     };
@@ -133,7 +140,8 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
 
   const registry = new Registry();
   collectProcessMetrics(registry);
-  const metrics = createMetrics(registry, { now: () => clock.wallNow() });
+  // pathproof_journey_up follows the confirmed state (alerts.confirm), not each run.
+  const metrics = createMetrics(registry, { now: () => clock.wallNow(), upFollows: 'confirmed' });
   const scheduledNames = (set: JourneySet): string[] => set.catalog.filter((j) => j.schedule).map((j) => j.name);
   metrics.initJourneys([...current.journeys.keys()], envLabel, { scheduled: scheduledNames(current) });
 
@@ -156,6 +164,49 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
 
   let state: ServeState = 'starting';
   const hardStop = new AbortController();
+
+  // --- canary (issue #17): confirmed alarms, alert delivery, the status page -----------------
+  // Everything lives in src/serve/canary.ts; this block only resolves the config and plugs it in.
+  const alertConfig = resolveAlerts(project.config, environment.env, { timeZone, ...(project.file ? { file: project.file } : {}) });
+  if (!alertConfig.ok) {
+    for (const problem of alertConfig.problems) io.stderr(`pathproof: ${problem}\n`);
+    await http.close();
+    return EXIT.invalid;
+  }
+  const alertHttp = createHttpPost();
+  let listenUrl = '';
+  const canary = createCanary({
+    alerts: alertConfig.alerts,
+    env: envLabel,
+    now: () => clock.wallNow().getTime(),
+    post: alertHttp.post,
+    log,
+    metrics,
+    listenUrl: () => listenUrl,
+    sources: {
+      catalog: () => current.catalog,
+      latest: () => service.latest(),
+      nextRuns: () => scheduler.nextRuns(),
+      busy: () => scheduler.busy(),
+    },
+  });
+  /** Runs journeys, then re-runs at once those whose break or recovery is not confirmed yet. */
+  const runConfirmed = async (names: readonly string[], source: 'schedule' | 'confirm'): Promise<void> => {
+    let batch = names;
+    for (let round = 0; batch.length > 0 && round < MAX_CONFIRM_RUNS; round++) {
+      const record = service.start(batch, { source: round === 0 ? source : 'confirm' });
+      await service.wait(record.id);
+      batch = batch.filter((name) => canary.alerting.wantsRerun(name));
+    }
+  };
+  // A Flagger call during a canary analysis means a deploy is in progress: alerts stay quiet.
+  const withDeploySignal = (hook: FlaggerHook): FlaggerHook => ({
+    handle(payload) {
+      canary.alerting.deployPhase(payload.phase, `${payload.namespace}/${payload.name}`);
+      return hook.handle(payload);
+    },
+  });
+  // --------------------------------------------------------------------------------------------
 
   const execute = async (request: ExecuteRequest): Promise<RunResult> => {
     const set = current;
@@ -181,6 +232,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
       reporters: [
         ...buildReporters({ env: io.env, investigate: args.investigate }),
         metricsReporter(metrics, envLabel),
+        canary.reporter,
         { name: 'serve', onJourneyEnd: request.onJourneyEnd },
       ],
       clock,
@@ -209,7 +261,13 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     makeId: () => makeRunId(clock.wallNow()),
     baseTrigger,
     now: () => clock.wallNow(),
-    onFinish: (record) => logRun(record),
+    onFinish: (record) => {
+      logRun(record);
+      // A failure seen by an API or Flagger run is confirmed the same way (scheduled journeys only).
+      if (record.trigger.source !== 'schedule' && record.trigger.source !== 'confirm') {
+        scheduler.runNow(record.journeys.filter((name) => canary.alerting.wantsRerun(name)), 'confirm');
+      }
+    },
   });
 
   const logRun = (record: RunRecord): void => {
@@ -230,10 +288,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const scheduler = createScheduler({
     timeZone,
     jitterMs,
-    run: async (names) => {
-      const record = service.start(names, { source: 'schedule' });
-      await service.wait(record.id);
-    },
+    run: (names, trigger) => runConfirmed(names, trigger === 'confirm' ? 'confirm' : 'schedule'),
     onSkip: (journey, { busyForMs }) => {
       metrics.scheduleSkipped(journey);
       log(`[schedule] ${journey} tick skipped: its previous run is still going (${(busyForMs / 1000).toFixed(1)}s)`);
@@ -244,7 +299,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     },
   });
 
-  const flagger = createFlaggerHook({ service, catalog: () => current.catalog });
+  const flagger = withDeploySignal(createFlaggerHook({ service, catalog: () => current.catalog }));
   const server = createServeServer({
     registry,
     token: args.token,
@@ -255,20 +310,25 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     busy: () => scheduler.busy(),
     state: () => state,
     onError: (error) => io.stderr(`pathproof: internal error while answering a request: ${(error as Error).stack ?? String(error)}\n`),
+    status: canary.status,
+    reportRoot,
+    now: () => clock.wallNow().getTime(),
   });
 
   let address;
   try {
     address = await server.listen(listen.host, listen.port);
   } catch (error) {
-    await http.close();
+    await Promise.allSettled([http.close(), alertHttp.close()]);
     return invalid(io, `cannot listen on ${args.listen ?? `${listen.host}:${listen.port}`}: ${(error as Error).message}`);
   }
 
+  listenUrl = address.url;
+  canary.reload();
   try {
     scheduler.load(scheduleOf(current));
   } catch (error) {
-    await Promise.allSettled([server.close(), http.close()]);
+    await Promise.allSettled([server.close(), http.close(), alertHttp.close()]);
     if (error instanceof ScheduleError) return invalid(io, error.message);
     throw error;
   }
@@ -316,6 +376,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     }
     metrics.initJourneys([...next.set.journeys.keys()], envLabel, { scheduled: scheduledNames(next.set) });
     current = next.set;
+    canary.reload();
     log(`SIGHUP: reloaded ${current.journeys.size} journeys (${scheduledNames(current).length} scheduled)`);
   };
   const onHangup = (): void => {
@@ -324,10 +385,17 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   process.on('SIGHUP', onHangup);
 
   state = 'ready';
+  canary.start();
   const scheduled = scheduledNames(current);
   log(
     `pathproof serve: ${current.journeys.size} journeys, ${scheduled.length} scheduled (time zone ${timeZone}), ` +
-      `concurrency ${concurrency}; listening on ${address.url} (/metrics, /healthz, /readyz, /api, /hooks/flagger)`,
+      `concurrency ${concurrency}; listening on ${address.url} (status page /, /metrics, /healthz, /readyz, /api, /hooks/flagger)`,
+  );
+  const receivers = alertConfig.alerts.receivers;
+  log(
+    receivers.length > 0
+      ? `alerts: ${receivers.map((r) => r.id).join(', ')}; a journey is down after ${alertConfig.alerts.policyFor().confirm} failed runs in a row`
+      : 'alerts: no receivers configured (alerts: in pathproof.yaml); the status page and metrics still show confirmed states',
   );
   if (shard?.ok) log(`shard ${shard.shard.index}/${shard.shard.total} (from ${shard.from}): ${[...current.journeys.keys()].join(', ') || 'no journeys'}`);
   if (scheduled.length === 0) log('no journey has a schedule: runs start only from the API or webhooks');
@@ -344,7 +412,8 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   await scheduler.idle();
   clearTimeout(graceTimer);
   unregister();
-  await Promise.allSettled([server.close(), http.close(), browser?.close()]);
+  await canary.stop();
+  await Promise.allSettled([server.close(), http.close(), alertHttp.close(), browser?.close()]);
   log('stopped');
   return EXIT.passed;
 }

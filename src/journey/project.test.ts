@@ -95,3 +95,58 @@ describe('resolveEnvironment', () => {
     expect(resolveEnvironment(cfg, name, processEnv)).toEqual({ ok: false, message });
   });
 });
+
+describe('alerts, maintenance, traceUrl, tlsWarnWithin', () => {
+  const ALERTS = `alerts:
+  confirm: 3
+  recover: 2
+  flapping: { changes: 4, window: 30m }
+  layerChanges: true
+  externalUrl: https://pathproof.example
+  webhooks:
+    - url: https://hooks.example.com/pathproof
+      secret: \${secret:HOOK_KEY}
+  alertmanager:
+    - http://alertmanager:9093
+    - { url: "\${AM_URL}" }
+  slack:
+    - url: \${secret:SLACK_WEBHOOK}
+maintenance:
+  - { cron: "0 2 * * SUN", duration: 1h, timezone: Europe/Berlin, name: weekly patching }
+traceUrl: https://tempo.example/trace/{traceId}
+tlsWarnWithin: 14d
+`;
+
+  it('accepts the documented shape; references stay as written until serve resolves them', () => {
+    const result = parseProjectText(ALERTS, 'pathproof.yaml');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.alerts).toMatchObject({
+      confirm: 3,
+      recover: 2,
+      flapping: { changes: 4, window: 1_800_000 },
+      webhooks: [{ url: 'https://hooks.example.com/pathproof', secret: '${secret:HOOK_KEY}' }],
+      alertmanager: ['http://alertmanager:9093', { url: '${AM_URL}' }],
+      slack: [{ url: '${secret:SLACK_WEBHOOK}' }],
+    });
+    expect(result.config.maintenance).toEqual([{ cron: '0 2 * * SUN', duration: 3_600_000, timezone: 'Europe/Berlin', name: 'weekly patching' }]);
+    expect(result.config.tlsWarnWithin).toBe(14 * 86_400_000);
+    expect(result.config.traceUrl).toBe('https://tempo.example/trace/{traceId}');
+  });
+
+  it.each([
+    ['alerts:\n  confrim: 2\n', 'pathproof.yaml:2:3  alerts  unknown key "confrim": did you mean "confirm"?'],
+    ['alerts:\n  confirm: 0\n', 'pathproof.yaml:2:12  alerts.confirm  expected at least 1, got 0'],
+    ['alerts:\n  webhooks:\n    - url: hooks.example.com\n', 'pathproof.yaml:3:12  alerts.webhooks[0].url  expected an absolute http(s) URL, or a ${VAR} / ${secret:NAME} reference'],
+    ['alerts:\n  slack:\n    - { url: "https://x", channel: ops }\n', 'pathproof.yaml:3:27  alerts.slack[0]  unknown key "channel"'],
+    ['alerts:\n  pagerduty: []\n', 'pathproof.yaml:2:3  alerts  unknown key "pagerduty"'],
+    ['maintenance:\n  - { cron: "every sunday", duration: 1h }\n', 'pathproof.yaml:2:13  maintenance[0].cron  expected a cron expression such as "0 2 * * SUN" (5 or 6 fields)'],
+    ['maintenance:\n  - { cron: "0 2 * * SUN", duration: 1h, timezone: Mars/Olympus }\n', 'pathproof.yaml:2:52  maintenance[0].timezone  expected an IANA time zone such as UTC or Europe/Berlin'],
+    ['traceUrl: https://tempo.example/trace/\n', 'pathproof.yaml:1:11  traceUrl  a traceUrl needs the {traceId} placeholder, e.g. https://tempo.example/trace/{traceId}'],
+    ['tlsWarnWithin: two weeks\n', 'pathproof.yaml:1:16  tlsWarnWithin  expected a duration such as 500ms, 30s, 1m30s, 2m or 1h'],
+  ])('%j → %s', (text, message) => {
+    const result = parseProjectText(text, 'pathproof.yaml');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.diagnostics.map(formatDiagnostic)).toContain(message);
+  });
+});

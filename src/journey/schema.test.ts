@@ -15,6 +15,7 @@ describe('parseDuration', () => {
     ['1d', 86_400_000],
     ['1s1m', 61_000], // Go accepts any order
     ['0s', 0],
+    ['14d', 1_209_600_000],
     [250, 250],
     ['1m 30s', undefined],
     ['1m30', undefined],
@@ -54,6 +55,11 @@ describe('Journey', () => {
     expect(parsed.result?.map(stepKind)).toEqual(['request']);
   });
 
+  it('takes alerts.confirm / alerts.recover per journey', () => {
+    const parsed = Journey.parse({ name: 'x', alerts: { confirm: 3, recover: 2 }, entry: [{ goto: '/' }] });
+    expect(parsed.alerts).toEqual({ confirm: 3, recover: 2 });
+  });
+
   it('rejects an unknown key on a step with its path', () => {
     const parsed = Journey.safeParse({ name: 'x', entry: [{ goto: '/', foo: 1 }] });
     expect(parsed.success).toBe(false);
@@ -66,6 +72,8 @@ describe('Journey', () => {
     [{ name: 'x', entry: [{ goto: 'not a url' }] }, 'absolute http(s) URL'],
     [{ name: 'x', schedule: 'every minute', entry: [{ goto: '/' }] }, 'cron expression'],
     [{ name: 'x', entry: [{ click: { role: 'button', css: '.b' } }] }, 'exactly one of'],
+    [{ name: 'x', alerts: { confirm: 0 }, entry: [{ goto: '/' }] }, 'too_small'],
+    [{ name: 'x', alerts: { confirm: 2, resend: true }, entry: [{ goto: '/' }] }, 'unrecognized_keys'],
   ])('rejects %j', (input, message) => {
     const parsed = Journey.safeParse(input);
     expect(parsed.success).toBe(false);

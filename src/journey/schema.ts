@@ -355,6 +355,22 @@ const ONE_SOURCE = 'say where to read the value: exactly one of header, json, me
 export const RuntimeCheck = z.strictObject(runtimeSource).refine(oneSource, { message: ONE_SOURCE });
 export type RuntimeCheck = z.infer<typeof RuntimeCheck>;
 
+// ---------------------------------------------------------------------------
+// Alerts (pathproof serve)
+
+const confirmCount = z
+  .number()
+  .int()
+  .min(1)
+  .max(20)
+  .describe('Consecutive failed runs before a journey is down (default 2; the first failure re-runs at once).');
+const recoverCount = z.number().int().min(1).max(20).describe('Consecutive passing runs before a down journey is up again (default 1).');
+
+/** Per journey: overrides `alerts.confirm` / `alerts.recover` of pathproof.yaml. */
+export const JourneyAlerts = z
+  .strictObject({ confirm: confirmCount.optional(), recover: recoverCount.optional() })
+  .describe('How many runs confirm a break or a recovery of this journey (serve only).');
+export type JourneyAlerts = z.infer<typeof JourneyAlerts>;
 /** A named in-platform fact the user path depends on (a plugin enabled, a flag, a migration applied). */
 export const RuntimeFact = z
   .strictObject({
@@ -424,6 +440,7 @@ export const Journey = z
       })
       .optional()
       .describe('Runtime truth, checked before any stage: a mismatch is layer drift.'),
+    alerts: JourneyAlerts.optional(),
     entry: Stage.optional().describe('Can the user see the entry point?'),
     open: Stage.optional().describe('Can they open it?'),
     action: Stage.optional().describe('Can they complete the core action?'),
@@ -443,6 +460,84 @@ export const EnvironmentConfig = z.strictObject({
   expectVersion: z.string().optional(),
   vars: z.record(z.string(), z.string()).optional().describe('Extra ${VAR} values for this environment.'),
 });
+
+/**
+ * A URL a receiver listens on. `${VAR}` and `${secret:NAME}` are resolved when serve starts
+ * (the project file is read without interpolation), so a reference is accepted as is here.
+ */
+const ReceiverUrl = z
+  .string()
+  .refine((url) => url.includes('${') || (/^https?:\/\//.test(url) && URL.canParse(url)), {
+    message: 'expected an absolute http(s) URL, or a ${VAR} / ${secret:NAME} reference',
+  });
+
+export const ALERT_EVENTS = ['broke', 'recovered', 'progressed', 'regressed', 'flapping'] as const;
+
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const CronExpression = z.string().refine((expr) => validateCronExpression(expr).valid, {
+  message: 'expected a cron expression such as "0 2 * * SUN" (5 or 6 fields)',
+});
+
+export const AlertsConfig = z
+  .strictObject({
+    confirm: confirmCount.optional(),
+    recover: recoverCount.optional(),
+    flapping: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          changes: z.number().int().min(2).max(100).optional().describe('State changes (passing ↔ failing) that make a journey flapping (default 6).'),
+          window: Duration.optional().describe('Within this window (default 1h); a journey stable for a whole window stops flapping.'),
+        }),
+      ])
+      .optional()
+      .describe('When a journey changes state too often it is flapping: shown, exported, alarmed once. `false` turns it off.'),
+    layerChanges: z
+      .boolean()
+      .optional()
+      .describe('Also alert when a down journey breaks at another layer (progressed / regressed). Default false.'),
+    severity: z.string().regex(/^[a-z][a-z0-9_-]*$/).optional().describe('Alertmanager severity label of a down journey (default critical).'),
+    externalUrl: ReceiverUrl.optional().describe('Where people reach this serve (links in alerts); default the --listen address.'),
+    deploySilence: Duration.optional().describe('How long a deploy in progress (Flagger hook) keeps alerts quiet, renewed by each call (default 10m).'),
+    webhooks: z
+      .array(
+        z.strictObject({
+          url: ReceiverUrl,
+          secret: z.string().min(1).optional().describe('Signs each body: X-Pathproof-Signature-256: sha256=<HMAC-SHA256 hex>. Use ${secret:NAME}.'),
+        }),
+      )
+      .optional()
+      .describe('JSON webhooks: { event, journey, env, outcome, layer, stage, status, hint, transition, runId, links }.'),
+    alertmanager: z
+      .array(z.union([ReceiverUrl, z.strictObject({ url: ReceiverUrl })]))
+      .optional()
+      .describe('Alertmanager base URLs (v2 API): alerts fire on a confirmed break and resolve on recovery.'),
+    slack: z.array(z.strictObject({ url: ReceiverUrl })).optional().describe('Slack incoming webhooks. Use ${secret:NAME} for the URL.'),
+  })
+  .describe('Confirmed alarms of `pathproof serve`: confirmation, flapping, receivers.');
+export type AlertsConfig = z.infer<typeof AlertsConfig>;
+
+export const MaintenanceWindow = z
+  .strictObject({
+    cron: CronExpression.describe('When each window starts.'),
+    duration: Duration.describe('How long it lasts.'),
+    timezone: z
+      .string()
+      .refine(validTimeZone, { message: 'expected an IANA time zone such as UTC or Europe/Berlin' })
+      .optional()
+      .describe('Time zone of the cron expression (default: TZ, else UTC).'),
+    name: z.string().max(100).optional().describe('Shown on the status page.'),
+  })
+  .describe('A recurring quiet window: journeys run and are recorded, no alert is sent.');
+export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
 
 export const ProjectConfig = z
   .strictObject({
@@ -465,6 +560,15 @@ export const ProjectConfig = z
       .optional()
       .describe('Keep only the newest n run directories in the report root (default: all for run, 500 for serve).'),
     pushgateway: z.string().optional(),
+    alerts: AlertsConfig.optional(),
+    maintenance: z.array(MaintenanceWindow).optional().describe('Quiet windows for `pathproof serve` alerts.'),
+    traceUrl: z
+      .string()
+      .refine((url) => url.includes('{traceId}'), { message: 'a traceUrl needs the {traceId} placeholder, e.g. https://tempo.example/trace/{traceId}' })
+      .refine((url) => url.includes('${') || /^https?:\/\//.test(url), { message: 'expected an absolute http(s) URL with {traceId}' })
+      .optional()
+      .describe('Link to a trace from its id: https://tempo.example/trace/{traceId}.'),
+    tlsWarnWithin: Duration.optional().describe('Warn before a first-party TLS certificate expires within this long, e.g. 14d.'),
   })
   .describe('pathproof project configuration.');
 export type ProjectConfig = z.infer<typeof ProjectConfig>;

@@ -165,6 +165,62 @@ describe('createMetrics', () => {
   });
 });
 
+describe('confirmed state (serve)', () => {
+  it('journey_up follows the confirmed state, not the last run; the raw outcome stays in runs_total', async () => {
+    const registry = new Registry();
+    const metrics = createMetrics(registry, { upFollows: 'confirmed' });
+    metrics.recordJourney(journey({ outcome: 'failed', layer: 'route' }), '');
+    expect(await lines(registry, 'pathproof_journey_up')).toEqual([]);
+    metrics.recordState('refund-api', '', { confirmed: 'up', flapping: false, state: 'up' });
+    metrics.recordJourney(journey({ outcome: 'failed', layer: 'route' }), '');
+    expect(await lines(registry, 'pathproof_journey_up')).toEqual(['pathproof_journey_up{journey="refund-api",env=""} 1']);
+    expect(await lines(registry, 'pathproof_journey_runs_total')).toEqual(['pathproof_journey_runs_total{journey="refund-api",env="",outcome="failed"} 2']);
+    metrics.recordState('refund-api', '', { confirmed: 'down', flapping: true, state: 'flapping' });
+    expect(await lines(registry, 'pathproof_journey_up')).toEqual(['pathproof_journey_up{journey="refund-api",env=""} 0']);
+    expect(await lines(registry, 'pathproof_journey_flapping')).toEqual(['pathproof_journey_flapping{journey="refund-api",env=""} 1']);
+    expect((await lines(registry, 'pathproof_journey_state')).filter((l) => l.endsWith(' 1'))).toEqual([
+      'pathproof_journey_state{journey="refund-api",env="",state="flapping"} 1',
+    ]);
+    expect(await lines(registry, 'pathproof_journey_state')).toHaveLength(6);
+  });
+
+  it('counts deliveries per receiver and says which quiet reasons are active', async () => {
+    const registry = new Registry();
+    const metrics = createMetrics(registry, { upFollows: 'confirmed' });
+    metrics.initReceivers(['alertmanager-1']);
+    metrics.delivery('alertmanager-1', 'failed');
+    metrics.quiet(['deploy']);
+    expect(await lines(registry, 'pathproof_alert_deliveries_total')).toEqual([
+      'pathproof_alert_deliveries_total{receiver="alertmanager-1",result="delivered"} 0',
+      'pathproof_alert_deliveries_total{receiver="alertmanager-1",result="failed"} 1',
+      'pathproof_alert_deliveries_total{receiver="alertmanager-1",result="dropped"} 0',
+    ]);
+    expect(await lines(registry, 'pathproof_alerts_quiet')).toEqual([
+      'pathproof_alerts_quiet{reason="maintenance"} 0',
+      'pathproof_alerts_quiet{reason="silence"} 0',
+      'pathproof_alerts_quiet{reason="deploy"} 1',
+    ]);
+  });
+
+  it('is not exported by a one-shot run (Pushgateway): there is no confirmed state there', async () => {
+    const registry = new Registry();
+    const metrics = createMetrics(registry);
+    metrics.recordState('refund-api', '', { confirmed: 'down', flapping: false, state: 'down' });
+    expect(await registry.metrics()).not.toMatch(/pathproof_journey_flapping|pathproof_journey_state|pathproof_alert/);
+  });
+
+  it('passes promtool check metrics', async () => {
+    const registry = new Registry();
+    const metrics = createMetrics(registry, { upFollows: 'confirmed' });
+    metrics.initJourneys(['refund-api'], 'prod');
+    metrics.initReceivers(['webhook-1']);
+    metrics.recordState('refund-api', 'prod', { confirmed: 'down', flapping: false, state: 'down' });
+    const checked = spawnSync('promtool', ['check', 'metrics'], { input: await registry.metrics(), encoding: 'utf8', timeout: 20_000 });
+    expect(`${checked.stdout}${checked.stderr}`).toBe('');
+    expect(checked.status).toBe(0);
+  });
+});
+
 describe('driftOf', () => {
   it.each<[string, RuntimeTruth | undefined, boolean | undefined]>([
     ['no runtime', undefined, undefined],

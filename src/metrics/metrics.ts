@@ -38,6 +38,23 @@ const TIMING_KEYS = {
   transfer: 'transferMs',
 } as const satisfies Record<HttpPhase, string>;
 
+/** What `pathproof_journey_state` can say (serve's status page words). */
+export const JOURNEY_STATES = ['not-run', 'checking', 'up', 'degraded', 'down', 'flapping'] as const;
+export type JourneyStateName = (typeof JOURNEY_STATES)[number];
+
+/** Reasons alerts can be quiet (`pathproof_alerts_quiet{reason}`). */
+export const QUIET_REASONS = ['maintenance', 'silence', 'deploy'] as const;
+
+export const DELIVERY_RESULTS = ['delivered', 'failed', 'dropped'] as const;
+
+/** serve's confirmed view of a journey (its alert state). */
+export interface ConfirmedState {
+  /** unknown: not confirmed either way yet (`pathproof_journey_up` absent). */
+  readonly confirmed: 'unknown' | 'up' | 'down';
+  readonly flapping: boolean;
+  readonly state: JourneyStateName;
+}
+
 export interface PathproofMetrics {
   readonly registry: Registry;
   /** Creates the zero-valued counter series of these journeys (call at start and after a reload). */
@@ -48,21 +65,37 @@ export interface PathproofMetrics {
   scheduleSkipped(journey: string): void;
   /** Removes every series of a journey that is no longer loaded (after SIGHUP). */
   forgetJourney(journey: string, env: string): void;
+  /** serve: the journey's confirmed state (`journey_up` follows it with `upFollows: 'confirmed'`), flapping, state set. */
+  recordState(journey: string, env: string, state: ConfirmedState): void;
+  /** serve: starts the delivery counters of these receivers at 0. */
+  initReceivers(receivers: readonly string[]): void;
+  /** serve: one alert delivery ended. */
+  delivery(receiver: string, result: (typeof DELIVERY_RESULTS)[number]): void;
+  /** serve: which quiet reasons are active now. */
+  quiet(active: readonly string[]): void;
 }
 
 export interface MetricsOptions {
   /** Wall time for `last_run_timestamp_seconds` when a result has no start time. */
   readonly now?: () => Date;
+  /**
+   * What `pathproof_journey_up` follows: each run's outcome (`run`, Pushgateway), or the
+   * confirmed state serve's alerting computes (`confirmed`: one failed run is not "down").
+   */
+  readonly upFollows?: 'last-run' | 'confirmed';
 }
 
 /** Registers the pathproof metrics on `registry` (which must not already hold them). */
 export function createMetrics(registry: Registry, options: MetricsOptions = {}): PathproofMetrics {
   const now = options.now ?? (() => new Date());
+  const confirmedUp = options.upFollows === 'confirmed';
   const registers = [registry];
 
   const up = new Gauge({
     name: 'pathproof_journey_up',
-    help: 'Whether the last run of the journey passed (1: passed or flaky, 0: failed or could not verify). Absent until the first run.',
+    help: confirmedUp
+      ? 'Whether the journey is up by its confirmed state (1: up, 0: down after alerts.confirm failed runs). Absent until confirmed either way.'
+      : 'Whether the last run of the journey passed (1: passed or flaky, 0: failed or could not verify). Absent until the first run.',
     labelNames: ['journey', 'env'] as const,
     registers,
   });
@@ -117,6 +150,37 @@ export function createMetrics(registry: Registry, options: MetricsOptions = {}):
     registers,
   });
 
+  // Created only where they mean something (serve): a one-shot push has no confirmed state.
+  const stateMetrics = confirmedUp
+    ? {
+        flapping: new Gauge({
+          name: 'pathproof_journey_flapping',
+          help: '1 while the journey changes between passing and failing too often (alerts.flapping); alarmed once.',
+          labelNames: ['journey', 'env'] as const,
+          registers,
+        }),
+        state: new Gauge({
+          name: 'pathproof_journey_state',
+          help: 'The journey state on the status page, one series per state (not-run, checking, up, degraded, down, flapping): 1 for the current one.',
+          labelNames: ['journey', 'env', 'state'] as const,
+          registers,
+        }),
+        deliveries: new Counter({
+          name: 'pathproof_alert_deliveries_total',
+          help: 'Alert deliveries by receiver (webhook-1, alertmanager-1, slack-1, …) and result (delivered, failed after retries, dropped from a full backlog).',
+          labelNames: ['receiver', 'result'] as const,
+          registers,
+        }),
+        quiet: new Gauge({
+          name: 'pathproof_alerts_quiet',
+          help: '1 while alerts are quiet for this reason (maintenance window, silence, deploy in progress): journeys run, nothing is sent.',
+          labelNames: ['reason'] as const,
+          registers,
+        }),
+      }
+    : undefined;
+  if (stateMetrics) for (const reason of QUIET_REASONS) stateMetrics.quiet.set({ reason }, 0);
+
   // The version series currently exported per journey+env, so a change removes the old one.
   const versionLabels = new Map<string, { expected: string; served: string }>();
   const key = (journey: string, env: string): string => `${journey}\u0000${env}`;
@@ -136,7 +200,7 @@ export function createMetrics(registry: Registry, options: MetricsOptions = {}):
       if (result.outcome === 'skipped') return;
       const journey = result.name;
       const labels = { journey, env };
-      up.set(labels, result.outcome === 'passed' || result.outcome === 'flaky' ? 1 : 0);
+      if (!confirmedUp) up.set(labels, result.outcome === 'passed' || result.outcome === 'flaky' ? 1 : 0);
       duration.observe(labels, result.durationMs / 1000);
       runs.inc({ ...labels, outcome: result.outcome });
       if (result.outcome === 'failed' && result.layer) failures.inc({ ...labels, layer: result.layer });
@@ -173,6 +237,31 @@ export function createMetrics(registry: Registry, options: MetricsOptions = {}):
       const previous = versionLabels.get(key(journey, env));
       if (previous) versionInfo.remove({ ...labels, ...previous });
       versionLabels.delete(key(journey, env));
+      if (stateMetrics) {
+        stateMetrics.flapping.remove(labels);
+        for (const state of JOURNEY_STATES) stateMetrics.state.remove({ ...labels, state });
+      }
+    },
+    recordState(journey, env, state) {
+      const labels = { journey, env };
+      if (confirmedUp) {
+        if (state.confirmed === 'unknown') up.remove(labels);
+        else up.set(labels, state.confirmed === 'up' ? 1 : 0);
+      }
+      if (!stateMetrics) return;
+      stateMetrics.flapping.set(labels, state.flapping ? 1 : 0);
+      for (const name of JOURNEY_STATES) stateMetrics.state.set({ ...labels, state: name }, name === state.state ? 1 : 0);
+    },
+    initReceivers(receivers) {
+      if (!stateMetrics) return;
+      for (const receiver of receivers) for (const result of DELIVERY_RESULTS) stateMetrics.deliveries.inc({ receiver, result }, 0);
+    },
+    delivery(receiver, result) {
+      stateMetrics?.deliveries.inc({ receiver, result });
+    },
+    quiet(active) {
+      if (!stateMetrics) return;
+      for (const reason of QUIET_REASONS) stateMetrics.quiet.set({ reason }, active.includes(reason) ? 1 : 0);
     },
   };
 }

@@ -6,6 +6,7 @@ import { formatDuration } from '../util/format.js';
 import { attemptSummary, attentionOf } from './attention.js';
 import type { AttemptResult, JourneyResult, Outcome, Phase, RunResult } from '../result/types.js';
 import { STAGES } from '../result/types.js';
+import { describeTransition, hasCodes, transitionCodes } from '../classify/transition.js';
 import type { Reporter } from './reporter.js';
 
 export interface ConsoleOptions {
@@ -75,11 +76,16 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     }
   };
 
-  /** `route → authz progressed` after the journey line; nothing when new or unchanged (no news). */
+  /**
+   * `404 → 401  progressed: route → authz` (or `route → authz progressed` when the codes are
+   * not both known) after the journey line; nothing when new or unchanged (no news).
+   */
   const transitionText = (result: JourneyResult): string => {
     const t = result.transition;
     if (!t || t.kind === 'new' || t.kind === 'unchanged') return '';
     const paint = t.kind === 'broke' || t.kind === 'regressed' ? red : t.kind === 'recovered' ? green : yellow;
+    const codes = transitionCodes(t);
+    if (codes) return `${codes}  ${paint(t.kind)}: ${dim(`${t.from ?? '?'} → ${t.to ?? '?'}`)}`;
     return `${dim(`${t.from ?? '?'} →`)} ${dim(t.to ?? '?')} ${paint(t.kind)}`;
   };
 
@@ -110,7 +116,12 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     if (served.length > 0) out.push(`    ${dim('served')}  ${served.join(' · ')}`);
     const t = result.transition;
     if (t && t.kind !== 'new') {
-      const what = t.kind === 'unchanged' && t.from === t.to ? `unchanged: ${t.to ?? '?'} as in the previous run` : `${t.from ?? '?'} → ${t.to ?? '?'}  ${t.kind}`;
+      const what =
+        t.kind === 'unchanged' && t.from === t.to
+          ? `unchanged: ${t.to ?? '?'} as in the previous run${t.toStatus !== undefined ? ` (${t.toStatus})` : ''}`
+          : hasCodes(t)
+            ? describeTransition(t)
+            : `${t.from ?? '?'} → ${t.to ?? '?'}  ${t.kind}`;
       out.push(`    ${dim('since ')}  ${what}${t.previousRunId ? dim(` (previous run ${t.previousRunId})`) : ''}`);
     }
     for (const evidence of step?.evidence ?? []) out.push(`    ${dim('file  ')}  ${evidence.path}`);

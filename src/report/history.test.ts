@@ -52,6 +52,16 @@ describe('history index', () => {
     expect(readdirSync(dir)).toEqual([HISTORY_FILE]);
   });
 
+  it('records the status the failure was decided on, and drops one that is not an HTTP status', async () => {
+    const dir = root();
+    const base = journeyResult('failed', { name: 'refund-api', file: 'refund-api.yaml', layer: 'auth', stage: 'action' });
+    const failing: JourneyResult = base.outcome === 'failed' ? { ...base, failure: { ...base.failure, status: 401 } } : base;
+    await appendHistory(dir, run('r1', [failing]));
+    expect((await index(dir)).previous('refund-api', undefined)).toMatchObject({ layer: 'auth', status: 401 });
+    const hand = { version: 1, runs: [], journeys: { a: { '': { runId: 'r0', outcome: 'failed', layer: 'route', status: 'four-oh-four' } } } };
+    expect(parseHistory(JSON.stringify(hand)).journeys.a?.['']).toEqual({ runId: 'r0', outcome: 'failed', layer: 'route' });
+  });
+
   it('keeps environments apart', async () => {
     const dir = root();
     await appendHistory(dir, run('r1', [journey('refund-api', 'failed', 'route')], 'staging'));

@@ -1,7 +1,7 @@
 /**
  * The history index under the report root (`<reportDir>/history.json`): the latest runs
  * (id, time, environment, outcome, directory) and, per journey and environment, the
- * latest outcome and layer, so each result can be compared with its previous run
+ * latest outcome, layer and failing HTTP status, so each result can be compared with its previous run
  * (transitions) and `--rerun-failed` can find the latest run.
  *
  * Decisions and hazards:
@@ -22,6 +22,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Layer, Outcome, RunResult } from '../result/types.js';
 import { LAYERS, OUTCOMES } from '../result/types.js';
+import { failureStatus } from '../classify/failure-status.js';
 import { writeJsonAtomic } from './json.js';
 
 /** The latest result of one journey in one environment. */
@@ -29,6 +30,8 @@ export interface HistoryEntry {
   readonly runId: string;
   readonly outcome: Outcome;
   readonly layer?: Layer;
+  /** The HTTP status its failure was decided on (`404` of `404 → 401`), when it had one. */
+  readonly status?: number;
   /** When that run started (ISO 8601). */
   readonly startedAt?: string;
 }
@@ -75,13 +78,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function toEntry(value: unknown): HistoryEntry | undefined {
   if (!isRecord(value)) return undefined;
-  const { runId, outcome, layer, startedAt } = value;
+  const { runId, outcome, layer, status, startedAt } = value;
   if (typeof runId !== 'string' || typeof outcome !== 'string' || !OUTCOME_SET.has(outcome)) return undefined;
   if (layer !== undefined && (typeof layer !== 'string' || !LAYER_SET.has(layer))) return undefined;
   return {
     runId,
     outcome: outcome as Outcome,
     ...(layer === undefined ? {} : { layer: layer as Layer }),
+    // A status that is not an HTTP status is dropped, not trusted (the entry itself is still good).
+    ...(typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599 ? { status } : {}),
     ...(typeof startedAt === 'string' ? { startedAt } : {}),
   };
 }
@@ -160,12 +165,14 @@ export function recordRun(file: HistoryFile | undefined, run: RunResult, dir?: s
   for (const [name, byEnv] of Object.entries(file?.journeys ?? {})) journeys[name] = { ...byEnv };
   for (const journey of run.journeys) {
     if (journey.outcome === 'skipped') continue;
+    const status = failureStatus(journey);
     journeys[journey.name] = {
       ...journeys[journey.name],
       [env]: {
         runId: run.runId,
         outcome: journey.outcome,
         ...(journey.outcome === 'failed' || (journey.outcome === 'flaky' && journey.layer !== undefined) ? { layer: journey.layer } : {}),
+        ...(status !== undefined ? { status } : {}),
         startedAt: journey.startedAt ?? run.startedAt,
       },
     };

@@ -36,6 +36,11 @@ describe('renderSummary', () => {
     expect(markdown).not.toMatch(/- `order-api`:/);
   });
 
+  it('says the status codes first when both failures had one', () => {
+    const moved: JourneyResult = { ...JOURNEYS.failed, layer: 'auth', transition: { kind: 'progressed', from: 'route', to: 'auth', fromStatus: 404, toStatus: 401 } };
+    expect(renderSummary(runOf([moved]))).toContain('- `refund-api`: 404 → 401  progressed: route → auth');
+  });
+
   it('shows runtime truth and marks drift', () => {
     expect(markdown).toContain('| `api-health` | `2.0.3` | `2.0.3` | `demo` | pathproof-demo |');
     const drifted: JourneyResult = { ...JOURNEYS.recovered, runtime: { version: { expected: '2.0.3', served: '2.1.0' } } };

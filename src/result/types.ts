@@ -434,6 +434,13 @@ export interface Transition {
   readonly from?: string;
   readonly to?: string;
   readonly previousRunId?: string;
+  /**
+   * The HTTP status the previous failure was decided on (`404` of `404 → 401`): its
+   * `Failure.status`. Absent when that side passed or its failure carried no status.
+   */
+  readonly fromStatus?: number;
+  /** The same for this run's failure. */
+  readonly toStatus?: number;
 }
 
 interface JourneyBase {
@@ -500,7 +507,8 @@ export interface Trigger {
   readonly deployId?: string;
   readonly expectVersion?: string;
   readonly env?: string;
-  readonly source?: 'cli' | 'schedule' | 'api' | 'flagger';
+  /** `confirm`: serve re-ran a scheduled journey at once to confirm a break or a recovery. */
+  readonly source?: 'cli' | 'schedule' | 'api' | 'flagger' | 'confirm';
 }
 
 export type RunStatus = 'running' | 'complete' | 'interrupted';

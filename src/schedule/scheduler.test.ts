@@ -118,4 +118,32 @@ describe('createScheduler (real cron, seconds field)', () => {
     await scheduler.idle();
     expect(ran).toBe(false);
   });
+
+  it('runNow runs at once without jitter, only scheduled journeys, and leaves a busy one alone without counting a skip', async () => {
+    const runs: [readonly string[], string][] = [];
+    const skips: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const scheduler = createScheduler({
+      timeZone: 'UTC',
+      jitterMs: 60_000,
+      random: () => 0.99,
+      run: async (journeys, trigger) => {
+        runs.push([journeys, trigger]);
+        await gate;
+      },
+      onSkip: (journey) => skips.push(journey),
+      onError: () => undefined,
+    });
+    scheduler.load([{ name: 'a', schedule: '0 0 1 1 *' }]);
+    scheduler.runNow(['a', 'not-scheduled'], 'confirm');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(runs).toEqual([[['a'], 'confirm']]);
+    scheduler.runNow(['a'], 'confirm');
+    expect(skips).toEqual([]);
+    release();
+    await scheduler.idle();
+    expect(runs).toHaveLength(1);
+    scheduler.stop();
+  });
 });

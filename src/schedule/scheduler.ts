@@ -22,8 +22,8 @@ export interface ScheduledJourney {
   readonly schedule: string;
 }
 
-/** Why `run` was called: a cron tick, or `--run-on-start`. */
-export type TickTrigger = 'schedule' | 'start';
+/** Why `run` was called: a cron tick, `--run-on-start`, or a re-run to confirm a result. */
+export type TickTrigger = 'schedule' | 'start' | 'confirm';
 
 export interface SchedulerOptions {
   /** IANA time zone for every expression, e.g. UTC or Europe/Berlin. */
@@ -61,6 +61,11 @@ export interface Scheduler {
   load(journeys: readonly ScheduledJourney[]): void;
   /** Runs every scheduled journey once now (`--run-on-start`), with the same overlap rule. */
   runAll(trigger?: TickTrigger): void;
+  /**
+   * Runs these scheduled journeys now, without jitter (a re-run to confirm a result). A
+   * journey already running is left alone, silently: its run will tell the same story.
+   */
+  runNow(journeys: readonly string[], trigger: TickTrigger): void;
   /** Journeys with a run in progress (or waiting to start). */
   busy(): string[];
   /** Next fire time of each scheduled journey. */
@@ -95,16 +100,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       delays.add(entry);
     });
 
-  const tick = (journey: string, trigger: TickTrigger): void => {
+  const tick = (journey: string, trigger: TickTrigger, immediate = false): void => {
     if (stopped) return;
     const current = inFlight.get(journey);
     if (current) {
-      options.onSkip(journey, { busyForMs: Math.max(0, now() - current.since) });
+      if (!immediate) options.onSkip(journey, { busyForMs: Math.max(0, now() - current.since) });
       return;
     }
     const done = (async () => {
       try {
-        const go = await delay(Math.floor(random() * jitterMs));
+        const go = await delay(immediate ? 0 : Math.floor(random() * jitterMs));
         if (go && !stopped) await options.run([journey], trigger);
       } catch (error) {
         options.onError(journey, error);
@@ -136,6 +141,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
     runAll(trigger = 'start') {
       for (const name of jobs.keys()) tick(name, trigger);
+    },
+    runNow(journeys, trigger) {
+      for (const name of journeys) if (jobs.has(name)) tick(name, trigger, true);
     },
     busy: () => [...inFlight.keys()],
     nextRuns() {

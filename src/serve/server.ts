@@ -1,16 +1,25 @@
 /**
  * The HTTP face of `pathproof serve` (plain node:http):
  *
+ *   GET  /                the status page (HTML; polls /api/status)
+ *   GET  /api/status      what the status page shows, as JSON
+ *   GET  /runs/:id/…      a run's HTML report and evidence files
+ *   POST /login, /logout  browser sessions (with a token)
  *   GET  /metrics         Prometheus exposition                      (no token)
  *   GET  /healthz         the process is alive                        (no token)
  *   GET  /readyz          schedules are loaded and not draining
  *   GET  /api/journeys    loaded journeys with their latest result
  *   POST /api/runs        { journeys?, tags? } → 202 { id }
  *   GET  /api/runs/:id    status, and run.json once done
+ *   POST /api/silence     ?for=10m: no alerts until then; DELETE ends it
  *   POST /hooks/flagger   Flagger webhook → 200 pass / 500 fail
  *
  * With a token, everything but /metrics and /healthz needs `Authorization: Bearer <token>`
  * (Prometheus and liveness probes stay simple; neither leaks anything but numbers).
+ * Browsers sign in once through a form (POST /login) that sets an HttpOnly, SameSite=Strict
+ * session cookie (./auth.ts); the cookie opens GET requests only, so no page of another
+ * site can make a signed-in browser start runs or silence alerts. Pages answer 401 with the
+ * sign-in form instead of JSON.
  * Flagger cannot send headers, so /hooks/flagger also accepts the token as `metadata.token`
  * (in the body, which proxies do not log, unlike a query string).
  *
@@ -23,7 +32,13 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Registry } from 'prom-client';
-import { bearerToken, tokenMatches } from './auth.js';
+import { SESSION_COOKIE, bearerToken, cookieValue, issueSession, sessionCookie, sessionValid, tokenMatches } from './auth.js';
+import { parseDuration } from '../journey/schema.js';
+import type { QuietWindow } from './quiet.js';
+import { RUN_ID_RE, openRunFile } from './run-files.js';
+import type { StatusModel } from './status/model.js';
+import { LOGIN_CSP_HEADER, renderLogin, safeNext } from './status/login.js';
+import { STATUS_CSP_HEADER, renderStatusPage } from './status/page.js';
 import { BodyError, parseJsonBody, readBody } from './body.js';
 import type { FlaggerHook } from './flagger.js';
 import { parseFlaggerPayload } from './flagger.js';
@@ -36,7 +51,20 @@ import { selectJourneys } from './select.js';
 export interface JourneyInfo extends CatalogEntry {
   readonly file: string;
   readonly schedule?: string;
+  readonly protects?: string;
 }
+
+/** The status page's data and the silence controls (serve's alerting). */
+export interface StatusProvider {
+  model(): StatusModel;
+  silence(ms: number, what: string): QuietWindow;
+  unsilence(): boolean;
+}
+
+/** Failed sign-ins per minute before /login answers 429 (a token is not guessed by hand). */
+export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
+/** The longest silence the API accepts. */
+export const MAX_SILENCE_MS = 24 * 3_600_000;
 
 export type ServeState = 'starting' | 'ready' | 'draining';
 
@@ -52,6 +80,12 @@ export interface ServeServerOptions {
   readonly state: () => ServeState;
   /** Our own bugs while answering (the client only sees "internal error"). */
   readonly onError?: (error: unknown) => void;
+  /** The status page, /api/status and /api/silence; without it they answer 404. */
+  readonly status?: StatusProvider;
+  /** Where run directories live, for /runs/:id/; without it /runs answers 404. */
+  readonly reportRoot?: string;
+  /** Wall-clock milliseconds (sessions expire by it). */
+  readonly now?: () => number;
 }
 
 export interface ServeServer {
@@ -68,7 +102,7 @@ export const RunRequest = z.strictObject({
   tags: z.array(z.string()).optional(),
 });
 
-const RUN_ID = /^[A-Za-z0-9-]{1,100}$/;
+const RUN_ID = RUN_ID_RE;
 
 class HttpError extends Error {
   constructor(
@@ -80,16 +114,45 @@ class HttpError extends Error {
   }
 }
 
-type Route = { method: 'GET' | 'POST'; path: RegExp; auth: boolean; handle: (ctx: Ctx) => Promise<void> };
+type Route = {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: RegExp;
+  auth: boolean;
+  /** A page for people: without authorization it answers the sign-in form, not JSON. */
+  page?: boolean;
+  handle: (ctx: Ctx) => Promise<void>;
+};
 
 interface Ctx {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly match: RegExpExecArray;
   readonly authorized: boolean;
+  readonly url: URL;
+  /** Signed in through the browser session (not a bearer token). */
+  readonly session: boolean;
 }
 
 export function createServeServer(options: ServeServerOptions): ServeServer {
+  const now = options.now ?? (() => Date.now());
+  const failedLogins: number[] = [];
+  const html = (res: ServerResponse, status: number, body: string, csp: string, headers: Record<string, string> = {}): void => {
+    res.writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': csp,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      ...headers,
+    });
+    res.end(body);
+  };
+  const secure = (req: IncomingMessage): boolean =>
+    (req.socket as { encrypted?: boolean }).encrypted === true || String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https';
+  const needStatus = (): StatusProvider => {
+    if (!options.status) throw new HttpError(404, 'no status page in this server');
+    return options.status;
+  };
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     const text = `${JSON.stringify(body, null, 2)}\n`;
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
@@ -102,6 +165,136 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
   const readJson = async (req: IncomingMessage): Promise<unknown> => parseJsonBody(await readBody(req));
 
   const routes: Route[] = [
+    {
+      method: 'GET',
+      path: /^\/$/,
+      auth: true,
+      page: true,
+      async handle({ res, url, session }) {
+        const model = needStatus().model();
+        const grouping = url.searchParams.get('group') === 'tag' ? 'tag' : 'protects';
+        html(res, 200, renderStatusPage(model, { grouping, signOut: session }), STATUS_CSP_HEADER);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/status$/,
+      auth: true,
+      handle: async ({ res }) => json(res, 200, needStatus().model()),
+    },
+    {
+      method: 'GET',
+      path: /^\/runs\/([^/]+)$/,
+      auth: true,
+      page: true,
+      async handle({ res, match }) {
+        // The report links its evidence relative to its directory: the slash matters.
+        res.writeHead(308, { location: `/runs/${match[1] ?? ''}/`, 'cache-control': 'no-store' });
+        res.end();
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/runs\/([^/]+)\/(.*)$/,
+      auth: true,
+      page: true,
+      async handle({ req, res, match }) {
+        if (!options.reportRoot) throw new HttpError(404, 'run reports are not served here');
+        let id: string;
+        try {
+          id = decodeURIComponent(match[1] ?? '');
+        } catch {
+          throw new HttpError(400, 'not a run id');
+        }
+        const file = await openRunFile(options.reportRoot, id, match[2] ?? '');
+        if (!file.ok) throw new HttpError(file.status, file.message);
+        try {
+          res.writeHead(200, { ...file.headers, 'content-length': String(file.size) });
+          if (req.method === 'HEAD') return void res.end();
+          await new Promise<void>((resolve, reject) => {
+            const stream = file.handle.createReadStream({ autoClose: false });
+            stream.on('error', reject);
+            res.on('close', () => {
+              stream.destroy();
+              resolve();
+            });
+            stream.pipe(res);
+          });
+        } finally {
+          await file.handle.close();
+        }
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/login$/,
+      auth: false,
+      async handle({ req, res }) {
+        if (options.token === undefined) {
+          res.writeHead(303, { location: '/', 'cache-control': 'no-store' });
+          return void res.end();
+        }
+        // A sign-in form posted from another site is refused (login CSRF). Browsers say where
+        // a request comes from in Sec-Fetch-Site; older ones only in Origin, which is `null`
+        // under our no-referrer policy, so only a real other origin there is refused.
+        const site = req.headers['sec-fetch-site'];
+        const origin = req.headers.origin;
+        const foreign =
+          site !== undefined ? site !== 'same-origin' && site !== 'none' : origin !== undefined && origin !== 'null' && hostOf(origin) !== req.headers.host;
+        if (foreign) throw new HttpError(403, 'sign in from the status page itself');
+        const form = new URLSearchParams(await readBody(req, 4096));
+        const next = safeNext(form.get('next'));
+        const at = now();
+        while (failedLogins.length > 0 && (failedLogins[0] as number) <= at - 60_000) failedLogins.shift();
+        if (failedLogins.length >= LOGIN_ATTEMPTS_PER_MINUTE) {
+          return html(res, 429, renderLogin({ next, error: 'Too many failed sign-ins: wait a minute and try again.' }), LOGIN_CSP_HEADER, { 'retry-after': '60' });
+        }
+        if (!tokenMatches(options.token, form.get('token') ?? undefined)) {
+          failedLogins.push(at);
+          return html(res, 401, renderLogin({ next, error: 'That is not the token serve was started with.' }), LOGIN_CSP_HEADER);
+        }
+        res.writeHead(303, { location: next, 'set-cookie': sessionCookie(issueSession(options.token, at), { secure: secure(req) }), 'cache-control': 'no-store' });
+        res.end();
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/logout$/,
+      auth: false,
+      async handle({ req, res }) {
+        res.writeHead(303, { location: '/', 'set-cookie': sessionCookie(undefined, { secure: secure(req) }), 'cache-control': 'no-store' });
+        res.end();
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/silence$/,
+      auth: true,
+      async handle({ res, url }) {
+        const status = needStatus();
+        const value = url.searchParams.get('for') ?? '';
+        const ms = parseDuration(value);
+        if (ms === undefined || ms <= 0 || ms > MAX_SILENCE_MS) {
+          throw new HttpError(400, `?for= expects a duration from 1s to 24h, e.g. ?for=10m (got "${value}")`);
+        }
+        const reason = (url.searchParams.get('reason') ?? '').slice(0, 100).trim();
+        const window = status.silence(ms, reason ? `${reason} (API)` : 'API');
+        json(res, 200, { silenced: true, startsAt: new Date(window.startsAt).toISOString(), endsAt: new Date(window.endsAt).toISOString() });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: /^\/api\/silence$/,
+      auth: true,
+      handle: async ({ res }) => json(res, 200, { silenced: false, ended: needStatus().unsilence() }),
+    },
+    {
+      method: 'GET',
+      path: /^\/favicon\.ico$/,
+      auth: false,
+      // Browsers ask for it on every page (the run report too); nothing to show, nothing to log.
+      handle: async ({ res }) => void res.writeHead(204, { 'cache-control': 'max-age=86400' }).end(),
+    },
     {
       method: 'GET',
       path: /^\/metrics$/,
@@ -224,17 +417,26 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
   ];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://pathproof.invalid').pathname;
+    const url = new URL(req.url ?? '/', 'http://pathproof.invalid');
+    const path = url.pathname;
     const matching = routes.filter((route) => route.path.test(path));
     if (matching.length === 0) throw new HttpError(404, `no such endpoint: ${path}`);
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const route = matching.find((r) => r.method === method);
     if (!route) throw new HttpError(405, `method ${req.method ?? '?'} not allowed on ${path}`, { allow: matching.map((r) => r.method).join(', ') });
-    const authorized = options.token === undefined || tokenMatches(options.token, bearerToken(req.headers.authorization));
+    const bearer = options.token === undefined || tokenMatches(options.token, bearerToken(req.headers.authorization));
+    // The session cookie opens reads only: SameSite=Strict already keeps other sites out,
+    // and a state change (runs, silences) needs the bearer token on top.
+    const session =
+      !bearer && options.token !== undefined && method === 'GET' && sessionValid(options.token, cookieValue(req.headers.cookie, SESSION_COOKIE), now());
+    const authorized = bearer || session;
     if (route.auth && !authorized) {
+      if (route.page && method === 'GET') {
+        return html(res, 401, renderLogin({ next: `${path}${url.search}` }), LOGIN_CSP_HEADER, { 'www-authenticate': 'Bearer' });
+      }
       throw new HttpError(401, 'missing or wrong token: send Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
     }
-    await route.handle({ req, res, match: route.path.exec(path) as RegExpExecArray, authorized });
+    await route.handle({ req, res, match: route.path.exec(path) as RegExpExecArray, authorized, url, session });
   };
 
   const server = createServer((req, res) => {
@@ -268,6 +470,15 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
       });
     },
   };
+}
+
+/** The host of an Origin header, or undefined (`null`, garbage). */
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The verdict fields the API shows for a journey's last run. */

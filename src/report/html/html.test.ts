@@ -133,6 +133,9 @@ describe('ladder, order, transitions, timings', () => {
     [{ kind: 'unchanged' as const, from: 'route', to: 'route' }, 'same as last run (route)'],
     [{ kind: 'unchanged' as const, from: 'passed', to: 'passed' }, 'still passing'],
     [{ kind: 'unchanged' as const, from: 'error', to: 'frontend' }, 'error → frontend'],
+    [{ kind: 'progressed' as const, from: 'route', to: 'auth', fromStatus: 404, toStatus: 401 }, '404 → 401 progressed: route → auth'],
+    [{ kind: 'broke' as const, from: 'passed', to: 'proxy', toStatus: 502 }, 'broke: passed → proxy (502)'],
+    [{ kind: 'progressed' as const, from: 'route', to: 'auth', fromStatus: 404 }, 'route → auth progressed'],
     [undefined, undefined],
   ])('transitionText(%j)', (t, text) => {
     expect(transitionText(t)).toBe(text);

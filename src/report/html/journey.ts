@@ -9,6 +9,7 @@ import type {
   StepResult,
   Transition,
 } from '../../result/types.js';
+import { describeTransition, hasCodes } from '../../classify/transition.js';
 import { formatDuration } from '../../util/format.js';
 import type { SafeHtml } from './escape.js';
 import { anchorId, html } from './escape.js';
@@ -53,6 +54,8 @@ export function transitionText(t: Transition | undefined): string | undefined {
     const was = t.to ?? t.from;
     return was === 'passed' ? 'still passing' : was === 'flaky' ? 'flaky again' : `same as last run (${was ?? '?'})`;
   }
+  // With the codes: `404 → 401 progressed: route → authz`, `broke: passed → proxy (502)`.
+  if (hasCodes(t)) return describeTransition(t).replace(/ {2}/g, ' ');
   return `${t.from ?? '?'} → ${t.to ?? '?'} ${t.kind}`;
 }
 
