@@ -19,7 +19,7 @@ run options:
   --after deploy|rollback record what triggered this run
   --deploy-id <id>        record the deploy being verified (also PATHPROOF_DEPLOY_ID)
   --concurrency <n>       journeys at once (default 4)
-  --retries <n>           retries for every journey (overrides the files)
+  --retries <n>           retries for every journey, 0-5 (overrides the files)
   --reporter <r>          console (default) or json (run.json on stdout, console on stderr)
   --rerun-failed [RUN_DIR] re-run the failed/error journeys of the latest (or named) run
   --shard <i/n>           run shard i of n (journeys split deterministically by name)
@@ -117,12 +117,17 @@ export interface ParsedArgs {
 
 export type ArgsResult = { ok: true; args: ParsedArgs } | { ok: false; message: string };
 
-function positiveInt(name: string, value: string | undefined, min: number): number | undefined | Error {
+function positiveInt(name: string, value: string | undefined, min: number, max?: number): number | undefined | Error {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) return new Error(`--${name} expects a whole number >= ${min}, got "${value}"`);
+  // Number('') is 0 and Number(' 7 ') is 7: only digits are a number here.
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  const range = max === undefined ? `>= ${min}` : `from ${min} to ${max}`;
+  if (!Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) return new Error(`--${name} expects a whole number ${range}, got "${value}"`);
   return n;
 }
+
+/** Same bound as `retries:` in journey files and pathproof.yaml: each retry can cost a whole journey timeout. */
+export const MAX_RETRIES = 5;
 
 export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ArgsResult {
   let parsed;
@@ -135,7 +140,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   const [command = 'help', ...paths] = positionals;
   const concurrency = positiveInt('concurrency', values.concurrency, 1);
   if (concurrency instanceof Error) return { ok: false, message: concurrency.message };
-  const retries = positiveInt('retries', values.retries, 0);
+  const retries = positiveInt('retries', values.retries, 0, MAX_RETRIES);
   if (retries instanceof Error) return { ok: false, message: retries.message };
   const keepRuns = positiveInt('keep-runs', values['keep-runs'], 1);
   if (keepRuns instanceof Error) return { ok: false, message: keepRuns.message };
