@@ -12,12 +12,12 @@
  */
 import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/result/types.js';
 import { runCli, startServer, tempDir } from './helpers.js';
 import type { CliResult, TestServer } from './helpers.js';
 import { eventually, startServe } from './fixtures/serve/process.js';
+import { unzip } from './fixtures/zip.js';
 
 /** Spaces, slash, plus, ampersand, equals, bang: every encoding differs from the raw value. */
 const SECRET = 'pp7Kq9Zx aud1t/s+cr&t=!v4lue';
@@ -156,30 +156,6 @@ interface Hit {
   readonly where: string;
   readonly form: string;
   readonly context: string;
-}
-
-/** Members of a zip (Playwright traces are zips with deflated members): a tiny central-directory reader. */
-export function unzip(buffer: Buffer): { name: string; data: Buffer }[] {
-  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0) throw new Error('not a zip (no end of central directory)');
-  const count = buffer.readUInt16LE(eocd + 10);
-  let at = buffer.readUInt32LE(eocd + 16);
-  const members: { name: string; data: Buffer }[] = [];
-  for (let i = 0; i < count; i++) {
-    if (buffer.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory entry');
-    const method = buffer.readUInt16LE(at + 10);
-    const compressed = buffer.readUInt32LE(at + 20);
-    const nameLength = buffer.readUInt16LE(at + 28);
-    const extraLength = buffer.readUInt16LE(at + 30);
-    const commentLength = buffer.readUInt16LE(at + 32);
-    const local = buffer.readUInt32LE(at + 42);
-    const name = buffer.toString('utf8', at + 46, at + 46 + nameLength);
-    const dataStart = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
-    const raw = buffer.subarray(dataStart, dataStart + compressed);
-    members.push({ name, data: method === 0 ? raw : inflateRawSync(raw) });
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return members;
 }
 
 function searchText(where: string, text: string): Hit[] {

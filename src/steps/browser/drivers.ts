@@ -25,8 +25,42 @@ function driver<K extends BrowserStepKind>(
 ): StepDriver<K> {
   return {
     run: (step: StepOf<K>, ctx: StepContext) =>
-      runBrowserStep({ kind, label: step.name ?? `${kind} ${label(step)}`, timeoutMs: step.timeout }, ctx, (scope) => body(step, scope)),
+      runBrowserStep({ kind, label: step.name ?? `${kind} ${label(step)}`, timeoutMs: step.timeout }, ctx, (scope) => guardTrace(step, scope, body)),
   };
+}
+
+/**
+ * A Playwright trace records every value a step hands the browser (typed text, locators,
+ * options, URLs) and everything the page shows, and cannot be scrubbed. One rule for every
+ * kind, rather than one call per action: when any value of the resolved step (secrets and
+ * `{{ captures }}` substituted) holds a secret, or the step captured one from the page, the
+ * attempt is marked and its trace is never kept.
+ */
+async function guardTrace<K extends BrowserStepKind>(
+  step: StepOf<K>,
+  scope: StepScope,
+  body: (step: StepOf<K>, scope: StepScope) => Promise<StepOutcome>,
+): Promise<StepOutcome> {
+  const { ctx, attempt } = scope;
+  const holds = (text: string): boolean => ctx.redactor.holdsSecret(text);
+  // A target holding a secret (https://user:${secret:…}@host) puts it in every navigation.
+  if (anyString(step, holds) || (ctx.target !== undefined && holds(ctx.target))) attempt.noteSecretUsed();
+  const before = new Map(ctx.vars);
+  try {
+    return await body(step, scope);
+  } finally {
+    for (const [name, value] of ctx.vars) {
+      if (before.get(name) !== value && ctx.redactor.holdsSecret(value)) attempt.noteSecretUsed();
+    }
+  }
+}
+
+/** True when `test` holds for any string in a JSON-like value (keys included: a step's keys are fixed words). */
+function anyString(value: unknown, test: (text: string) => boolean, depth = 0): boolean {
+  if (typeof value === 'string') return test(value);
+  if (depth > 16 || typeof value !== 'object' || value === null) return false;
+  const items = Array.isArray(value) ? value : Object.values(value);
+  return items.some((item) => anyString(item, test, depth + 1));
 }
 
 export const BROWSER_DRIVERS = {
