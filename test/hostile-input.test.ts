@@ -3,6 +3,7 @@
  * hours, journey and project "files" that are FIFOs, devices or directories, and report
  * directories that never answer. Each must end, with the right exit code and one clear line.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,5 +48,41 @@ describe('a user regex cannot outlive the deadline', () => {
     const cli = await runCli(['validate', 'backref.yaml'], { cwd: dir });
     expect(cli.code).toBe(2);
     expect(cli.stderr).toContain('backref.yaml:5:22  entry[0].expect.body.regex  backreferences (\\1, \\k<name>) are not supported');
+  });
+});
+
+describe('journey and project files that are not regular files', () => {
+  const dir = tempDir('pathproof-special-');
+  beforeAll(() => {
+    mkdirSync(join(dir, 'journeys'));
+    writeFileSync(join(dir, 'journeys', 'ok.yaml'), `name: ok\ntarget: ${target.url}\nentry:\n  - request: GET /\n`);
+    // Real FIFOs with no writer: reading one the ordinary way waits forever.
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml'), join(dir, 'pathproof.yaml')]);
+    mkdirSync(join(dir, 'dir.yaml'));
+    writeFileSync(join(dir, 'project.yaml'), 'reportDir: reports\n');
+  });
+
+  it.each<[string, string, string]>([
+    ['a FIFO', 'pipe.yaml', 'pipe.yaml  not a regular file (a FIFO (named pipe)): only regular files are read'],
+    ['/dev/zero', '/dev/zero', '/dev/zero  not a regular file (a character device): only regular files are read'],
+    ['a directory holding no journeys', 'dir.yaml', 'dir.yaml  warning: no journey files (*.yaml, *.yml) in this directory'],
+  ])('validate %s answers at once with one line', async (_name, path, line) => {
+    const cli = await runCli(['validate', path, '--config', 'project.yaml'], { cwd: dir, timeoutMs: 30_000 });
+    expect(cli.signal).toBeNull();
+    expect(cli.stderr).toContain(line);
+  });
+
+  it('run with a FIFO named as the journey: exit 2, nothing run, no hang', async () => {
+    const cli = await runCli(['run', 'pipe.yaml', 'journeys', '--config', 'project.yaml'], { cwd: dir, timeoutMs: 30_000 });
+    expect(cli.signal).toBeNull();
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain('pipe.yaml  not a regular file (a FIFO (named pipe))');
+  });
+
+  it('a FIFO where pathproof.yaml is looked for: exit 2 with the reason, no hang', async () => {
+    const cli = await runCli(['run', 'journeys'], { cwd: dir, timeoutMs: 30_000 });
+    expect(cli.signal).toBeNull();
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain('pathproof.yaml  cannot read the project file: not a regular file (a FIFO (named pipe))');
   });
 });
