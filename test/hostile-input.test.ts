@@ -16,6 +16,7 @@ let target: TestServer;
 
 beforeAll(async () => {
   target = await startServer((req, res) => {
+    if (req.url === '/hold') return; // never answers: the journey runs until interrupted
     if (req.url === '/aaa') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       return res.end(`${'a'.repeat(64)}!`);
@@ -85,4 +86,45 @@ describe('journey and project files that are not regular files', () => {
     expect(cli.code).toBe(2);
     expect(cli.stderr).toContain('pathproof.yaml  cannot read the project file: not a regular file (a FIFO (named pipe))');
   });
+});
+
+describe('a report directory that never answers', () => {
+  const dir = tempDir('pathproof-report-dir-');
+  beforeAll(() => {
+    mkdirSync(join(dir, 'journeys'));
+    writeFileSync(join(dir, 'journeys', 'ok.yaml'), `name: ok\ntarget: ${target.url}\nentry:\n  - request: GET /\n`);
+    writeFileSync(join(dir, 'journeys', 'slow.yaml'), `name: slow\ntarget: ${target.url}\nentry:\n  - request: GET /hold\n    timeout: 60s\ntimeout: 60s\n`);
+    mkdirSync(join(dir, 'reports'));
+    // history.json as a FIFO: reading it the ordinary way waits for a writer forever.
+    execFileSync('mkfifo', [join(dir, 'reports', 'history.json')]);
+  });
+
+  it('--out under /proc: the run ends with exit 3 and one line naming the directory', async () => {
+    const out = '/proc/pathproof-test-out/run';
+    const cli = await runCli(['run', 'journeys/ok.yaml', '--out', out, '--report-dir', 'reports-proc'], { cwd: dir, timeoutMs: 60_000 });
+    expect(cli.signal).toBeNull();
+    expect(cli.code, cli.stderr).toBe(3);
+    const lines = cli.stderr.split('\n').filter((l) => l.startsWith('pathproof:'));
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^pathproof: the run record \\(run\\.json\\) and reports could not be written to ${out} \\(json, .*\\): ENOENT`))]);
+    // The verdict still reached the console.
+    expect(cli.stdout).toMatch(/1 passed/);
+  }, 90_000);
+
+  it('a FIFO as the history index: the run goes on without transitions and rewrites it', async () => {
+    const cli = await runCli(['run', 'journeys/ok.yaml', '--report-dir', 'reports', '--out', 'reports/one'], { cwd: dir, timeoutMs: 60_000 });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain('transitions unavailable: could not read');
+    expect(cli.stdout).toContain('not a regular file (a FIFO (named pipe))');
+    expect(readFileSync(join(dir, 'reports', 'history.json'), 'utf8')).toContain('"version": 1');
+  }, 90_000);
+
+  it('SIGTERM still ends a run whose report directory is under /proc (exit 4, no hang)', async () => {
+    let pid = 0;
+    const done = runCli(['run', 'journeys/slow.yaml', '--out', '/proc/pathproof-test-out/run2'], { cwd: dir, timeoutMs: 60_000, onSpawn: (p) => (pid = p) });
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    process.kill(pid, 'SIGTERM');
+    const cli = await done;
+    expect(cli.signal).toBeNull();
+    expect([3, 4]).toContain(cli.code);
+  }, 90_000);
 });
