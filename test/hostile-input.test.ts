@@ -4,7 +4,7 @@
  * directories that never answer. Each must end, with the right exit code and one clear line.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -127,4 +127,30 @@ describe('a report directory that never answers', () => {
     expect(cli.signal).toBeNull();
     expect([3, 4]).toContain(cli.code);
   }, 90_000);
+});
+
+describe('pathproof report never inlines a file from outside the run directory', () => {
+  it('a screenshot that is a symbolic link out of the run directory stays a link in index.html', async () => {
+    const dir = tempDir('pathproof-report-links-');
+    const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5a1c6a30000000049454e44ae426082', 'hex');
+    const outsideFile = join(tempDir('pathproof-outside-'), 'private.png');
+    const stolen = Buffer.concat([PNG, Buffer.from('PRIVATE-KEY-MATERIAL-OUTSIDE-THE-RUN')]);
+    writeFileSync(outsideFile, stolen);
+    const run = join(dir, 'run');
+    mkdirSync(join(run, 'evidence'), { recursive: true });
+    symlinkSync(outsideFile, join(run, 'evidence', 'failure.png'));
+    writeFileSync(join(run, 'evidence', 'own.png'), PNG);
+    const evidence = [
+      { kind: 'screenshot', path: 'evidence/failure.png' },
+      { kind: 'screenshot', path: 'evidence/own.png' },
+    ];
+    const journey = { name: 'j', file: 'j.yaml', tags: [], outcome: 'failed', stage: 'entry', layer: 'frontend', startedAt: '2026-11-30T00:00:00.000Z', durationMs: 1, attempts: [{ attempt: 1, outcome: 'failed', stage: 'entry', failure: { layer: 'frontend', hint: 'h', message: 'm' }, startedAt: '2026-11-30T00:00:00.000Z', durationMs: 1, steps: [{ name: 'see Ready', kind: 'see', phase: 'entry', index: 0, status: 'failed', durationMs: 1, failure: { layer: 'frontend', hint: 'h', message: 'm' } }], evidence }] };
+    const record = { schemaVersion: 1, runId: 'r1', status: 'complete', trigger: {}, startedAt: '2026-11-30T00:00:00.000Z', durationMs: 1, outcome: 'failed', exitCode: 1, counts: { passed: 0, flaky: 0, failed: 1, error: 0, skipped: 0 }, journeys: [journey] };
+    writeFileSync(join(run, 'run.json'), JSON.stringify(record));
+    const cli = await runCli(['report', 'run'], { cwd: dir, timeoutMs: 30_000 });
+    expect(cli.code, cli.stderr).toBe(0);
+    const page = readFileSync(join(run, 'index.html'), 'utf8');
+    expect(page).toContain(`data:image/png;base64,${PNG.toString('base64')}`);
+    expect(page).not.toContain(stolen.toString('base64').slice(-24));
+  });
 });
