@@ -37,6 +37,8 @@ run options:
 serve options (also --tag, --env, --concurrency, --report-dir, --config):
   --listen <host:port>    where /metrics, /healthz, the API and webhooks answer (default 127.0.0.1:9464)
   --token <t>             bearer token for everything but /metrics and /healthz (also PATHPROOF_TOKEN)
+  --allow-host <name>     answer requests for this Host name too (repeatable; .example.com for subdomains;
+                          also PATHPROOF_ALLOW_HOSTS=a,b); IP addresses and localhost always work
   --run-on-start          run every scheduled journey once at start
   --jitter <duration>     random delay before each scheduled run, e.g. 5s
 
@@ -69,6 +71,7 @@ const OPTIONS = {
   pushgateway: { type: 'string' },
   listen: { type: 'string' },
   token: { type: 'string' },
+  'allow-host': { type: 'string', multiple: true },
   'run-on-start': { type: 'boolean' },
   jitter: { type: 'string' },
   'keep-runs': { type: 'string' },
@@ -104,6 +107,8 @@ export interface ParsedArgs {
   readonly listen?: string;
   /** serve: bearer token for everything but /metrics and /healthz (also PATHPROOF_TOKEN). */
   readonly token?: string;
+  /** serve: Host names answered besides IP addresses and localhost (DNS rebinding protection). */
+  readonly allowHosts: string[];
   readonly runOnStart: boolean;
   /** serve: random delay before each scheduled run, e.g. "5s". */
   readonly jitter?: string;
@@ -188,6 +193,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       pushgateway: values.pushgateway ?? (env.PATHPROOF_PUSHGATEWAY || undefined),
       listen: values.listen,
       token: values.token ?? (env.PATHPROOF_TOKEN || undefined),
+      allowHosts: [...(values['allow-host'] ?? []), ...(env.PATHPROOF_ALLOW_HOSTS ?? '').split(',')].map((h) => h.trim()).filter((h) => h !== ''),
       runOnStart: values['run-on-start'] ?? false,
       jitter: values.jitter,
       keepRuns,

@@ -245,6 +245,9 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     busy: () => scheduler.busy(),
     state: () => state,
     onError: (error) => io.stderr(`pathproof: internal error while answering a request: ${(error as Error).stack ?? String(error)}\n`),
+    // Host/Origin/malformed-request guard (request-guard.ts): names to answer, one bounded log line per refusal.
+    allowHosts: args.allowHosts,
+    log: (line) => io.stderr(`${line}\n`),
   });
 
   let address;

@@ -16,10 +16,15 @@
  *
  * Every error answers JSON `{ error }` (text for the Flagger hook) without stacks; nothing
  * served here holds a secret: results were redacted before they were stored.
+ *
+ * Before routing and before the token (request-guard.ts): a malformed request target is 400,
+ * a Host that is not ours is 421 (DNS rebinding; /metrics and /healthz are exempt, like from
+ * the token), and a state-changing request from another site or with a non-JSON body is
+ * 403 / 415. Each refusal is one log line, bounded per minute.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import type { Registry } from 'prom-client';
 import { bearerToken, tokenMatches } from './auth.js';
@@ -30,6 +35,7 @@ import type { RunService } from './runs.js';
 import { ServiceClosedError } from './runs.js';
 import type { CatalogEntry } from './select.js';
 import { selectJourneys } from './select.js';
+import { boundedLog, checkHost, checkJsonContentType, checkOrigin, requestPath } from './request-guard.js';
 
 /** A loaded journey as the API lists it. */
 export interface JourneyInfo extends CatalogEntry {
@@ -51,6 +57,12 @@ export interface ServeServerOptions {
   readonly state: () => ServeState;
   /** Our own bugs while answering (the client only sees "internal error"). */
   readonly onError?: (error: unknown) => void;
+  /** Host names answered besides IP addresses and localhost (`--allow-host`). */
+  readonly allowHosts?: readonly string[];
+  /** One line per refused request (malformed, foreign Host, cross-site), bounded per minute. */
+  readonly log?: (line: string) => void;
+  /** Monotonic milliseconds, for bounding the log. */
+  readonly now?: () => number;
 }
 
 export interface ServeServer {
@@ -74,10 +86,15 @@ class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Refused before the token check (malformed, foreign, cross-site): worth one log line. */
+    readonly refused = false,
   ) {
     super(message);
   }
 }
+
+/** Endpoints a scraper or a liveness probe calls by whatever name it has: no Host check, no token. */
+const OPEN_PATHS = new Set(['/metrics', '/healthz']);
 
 type Route = { method: 'GET' | 'POST'; path: RegExp; auth: boolean; handle: (ctx: Ctx) => Promise<void> };
 
@@ -99,6 +116,8 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
     res.end(`${body}\n`);
   };
   const readJson = async (req: IncomingMessage): Promise<unknown> => parseJsonBody(await readBody(req));
+  const log = options.log ? boundedLog(options.log, options.now ?? (() => performance.now())) : undefined;
+  const allowHosts = options.allowHosts ?? [];
 
   const routes: Route[] = [
     {
@@ -186,6 +205,7 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
       path: /^\/api\/runs\/([^/]+)$/,
       auth: true,
       async handle({ res, match }) {
+        // The target was checked for bad percent-encoding before routing (requestPath).
         const id = decodeURIComponent(match[1] ?? '');
         const record = RUN_ID.test(id) ? options.service.get(id) : undefined;
         if (!record) throw new HttpError(404, `no run "${id}" (runs are kept in memory, the latest 200)`);
@@ -226,12 +246,25 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
   ];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://pathproof.invalid').pathname;
+    const target = requestPath(req.url);
+    if (!target.ok) throw new HttpError(400, target.message, {}, true);
+    const path = target.path;
+    if (!OPEN_PATHS.has(path)) {
+      const address = server.address();
+      const host = checkHost(req.headers.host, { listenHost: typeof address === 'object' && address ? address.address : '', allowHosts });
+      if (!host.ok) throw new HttpError(host.status, host.message, {}, true);
+    }
     const matching = routes.filter((route) => route.path.test(path));
     if (matching.length === 0) throw new HttpError(404, `no such endpoint: ${path}`);
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const route = matching.find((r) => r.method === method);
     if (!route) throw new HttpError(405, `method ${req.method ?? '?'} not allowed on ${path}`, { allow: matching.map((r) => r.method).join(', ') });
+    if (route.method === 'POST') {
+      const origin = checkOrigin({ origin: req.headers.origin, 'sec-fetch-site': header(req, 'sec-fetch-site'), host: req.headers.host });
+      if (!origin.ok) throw new HttpError(origin.status, origin.message, {}, true);
+      const body = checkJsonContentType(req.headers['content-type'], req.headers['content-length'], req.headers['transfer-encoding'] !== undefined);
+      if (!body.ok) throw new HttpError(body.status, body.message, {}, true);
+    }
     const authorized = options.token === undefined || tokenMatches(options.token, bearerToken(req.headers.authorization));
     if (route.auth && !authorized) {
       throw new HttpError(401, 'missing or wrong token: send Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
@@ -242,12 +275,24 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
-      if (error instanceof HttpError) return json(res, error.status, { error: error.message }, error.headers);
+      if (error instanceof HttpError) {
+        if (error.refused) log?.(`pathproof: refused ${shortTarget(req)} from ${req.socket.remoteAddress ?? '?'}: ${error.status} ${error.message}`);
+        return json(res, error.status, { error: error.message }, error.headers);
+      }
       if (error instanceof BodyError) return json(res, error.status, { error: error.message });
       if (error instanceof ServiceClosedError) return json(res, 503, { error: error.message });
       options.onError?.(error);
       json(res, 500, { error: 'internal error (see the pathproof log)' });
     });
+  });
+
+  // Request lines node cannot parse at all (`GET http://[x/ HTTP/1.1` with a space, a bare
+  // `\x00`): one log line and a plain 400, instead of node's silent reset.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    log?.(`pathproof: refused a malformed request from ${socket.remoteAddress ?? '?'}: ${error.code ?? error.message}`);
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+    const body = 'malformed request\n';
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
   });
 
   return {
@@ -270,4 +315,15 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
       });
     },
   };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `GET /api/runs/%E0…`: method and target for a log line, short and on one line. */
+function shortTarget(req: IncomingMessage): string {
+  const target = JSON.stringify((req.url ?? '').slice(0, 120));
+  return `${(req.method ?? '?').slice(0, 16)} ${target}`;
 }
