@@ -145,6 +145,8 @@ describe('createRedactor: a secret through every encoding pathproof produces or 
     ['base64 without padding', b64(HOSTILE).replace(/=+$/, '')],
     ['base64url', b64url(HOSTILE)],
     ['base64 in PHP JSON (\\/)', b64(HOSTILE).replace(/\//g, '\\/')],
+    ['HTML escaped twice (&amp;amp;, &amp;#39;)', html(html(HOSTILE, '&#39;'), '&#39;')],
+    ['JSON inside a JSON string (escaped twice)', JSON.stringify(phpJson(HOSTILE)).slice(1, -1)],
   ];
 
   it.each(forms)('%s', (_name, form) => {

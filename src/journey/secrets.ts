@@ -9,9 +9,10 @@
  *   (WHATWG URL path/query/userinfo, `encodeURI`, `encodeURIComponent`, forms), and a space
  *   as `+` (forms); Latin-1 `%E9` for characters below 256;
  * - JSON string escapes: `\"`, `\\`, `\/` (PHP), `\n`…, and `\uXXXX` of either case
- *   (surrogate pairs for characters outside the BMP);
+ *   (surrogate pairs for characters outside the BMP), nested too (`\\\/`: JSON in a JSON string);
  * - HTML character references: decimal `&#39;` (leading zeros too: PHP's `&#039;`), hex
- *   `&#x27;` of either case, and the named ones for ASCII punctuation (`&amp;`, `&apos;`…).
+ *   `&#x27;` of either case, and the named ones for ASCII punctuation (`&amp;`, `&apos;`…),
+ *   escaped twice too (`&amp;#39;`);
  * Encodings may mix within one occurrence (a JSON body echoing a URL-encoded value), and the
  * pattern stays linear: one alternation per character, no nested repetition.
  *
@@ -187,6 +188,9 @@ function encodingsOf(char: string): Encoding[] {
 
 const patternCache = new Map<string, string>();
 
+/** `&`, or `&` escaped again up to four times (`&amp;amp;`). */
+const AMP = '&(?:amp;){0,4}';
+
 /** The regex source that accepts any encoding of `char`. */
 function charPattern(char: string): string {
   const cached = patternCache.get(char);
@@ -194,8 +198,13 @@ function charPattern(char: string): string {
   // Longest first: at the last character of a secret the shorter `%` must not win over `%25`.
   const encodings = encodingsOf(char).sort((a, b) => b.text.length - a.text.length);
   const alternatives = encodings.map(({ text, caseless }) => {
-    if (/^&#\d+;$/.test(text)) return `&#0*${text.slice(2)}`;
-    if (/^&#x[0-9A-F]+;$/.test(text)) return `&#[xX]0*${caseInsensitive(text.slice(3))}`;
+    // HTML references nest too (text escaped twice: `&amp;#39;`, `&amp;amp;`).
+    if (/^&#\d+;$/.test(text)) return `${AMP}#0*${text.slice(2)}`;
+    if (/^&#x[0-9A-F]+;$/.test(text)) return `${AMP}#[xX]0*${caseInsensitive(text.slice(3))}`;
+    if (/^&[A-Za-z]+;$/.test(text)) return `${AMP}${text.slice(1)}`;
+    // JSON escapes nest (a JSON body quoted inside a JSON string: `\\\/`): any run of backslashes.
+    if (/^(?:\\u[0-9A-F]{4})+$/.test(text)) return text.split('\\u').slice(1).map((unit) => `\\\\{1,16}[uU]${caseInsensitive(unit)}`).join('');
+    if (text.startsWith('\\') && text.length > 1) return `\\\\{1,16}${caseless ? caseInsensitive(text.slice(1)) : escapeRegExp(text.slice(1))}`;
     return caseless ? caseInsensitive(text) : escapeRegExp(text);
   });
   const pattern = alternatives.length === 1 ? (alternatives[0] as string) : `(?:${alternatives.join('|')})`;
