@@ -35,19 +35,26 @@ export function createRedactor(values: Iterable<string>): Redactor {
   const secrets = [...new Set([...values].filter((value) => value !== ''))];
   if (secrets.length === 0) return NO_SECRETS;
 
-  const forms = secrets.flatMap(secretForms);
-  // Longest first, so a secret that contains another secret is replaced whole and the
-  // alternation never stops at a shorter prefix.
-  forms.sort((a, b) => b.chars.length - a.chars.length);
-  const alternation = forms.map((form) => form.chars.map(charPattern).join('')).join('|');
-  const replaceAll = new RegExp(alternation, 'g');
-  const probe = new RegExp(alternation);
+  // Longest secret first, so a secret that contains another is replaced whole. One regex per
+  // secret: V8 slows down far more than linearly with one alternation over every secret's forms
+  // (10 secrets: 5.7 s per MiB as one regex, well under 1 s as ten).
+  secrets.sort((a, b) => b.length - a.length);
+  const perSecret = secrets.map((secret) => {
+    const forms = secretForms(secret).sort((a, b) => b.chars.length - a.chars.length);
+    const source = forms.map((form) => form.chars.map(charPattern).join('')).join('|');
+    return { forms, replaceAll: new RegExp(source, 'g'), probe: new RegExp(source) };
+  });
+  const forms = perSecret.flatMap((entry) => entry.forms);
 
-  const redact = (text: string): string => redactCutTail(text.replace(replaceAll, REDACTED), forms);
+  const redact = (text: string): string =>
+    redactCutTail(
+      perSecret.reduce((out, entry) => out.replace(entry.replaceAll, REDACTED), text),
+      forms,
+    );
   return {
     redact,
     redactDeep: <T>(value: T): T => deepRedact(value, redact) as T,
-    holdsSecret: (text: string): boolean => probe.test(text),
+    holdsSecret: (text: string): boolean => perSecret.some((entry) => entry.probe.test(text)),
   };
 }
 
