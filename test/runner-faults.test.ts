@@ -132,7 +132,14 @@ describe('the browser killed mid-journey', () => {
 });
 
 describe('reportFailureLines', () => {
-  const f = (reporter: string, message: string, essential = false) => ({ reporter, hook: 'onRunEnd', message, essential });
+  // A failure carries Node's error code (or REPORTER_BUG): grouping keys on it, never on the message text.
+  const f = (reporter: string, message: string, essential = false) => ({
+    reporter,
+    hook: 'onRunEnd',
+    code: /^([A-Z][A-Z0-9_]+):/.exec(message)?.[1] ?? 'REPORTER_BUG',
+    message,
+    essential,
+  });
   it.each([
     ['nothing failed', [], []],
     [

@@ -146,11 +146,12 @@ describe('classifyBrowser', () => {
       ['label=Amount'],
     ],
     // page errors
+    // The page's scripts are the frontend's code: an uncaught error is frontend evidence, never `app`.
     [
       'uncaught page error',
       input('locator-missing', page({ pageErrors: ["TypeError: Cannot read properties of undefined (reading 'items')\n    at render (https://shop.example.com/assets/app.js?sig=s3cret:1:2)"] })),
-      'app',
-      ['uncaught error on /orders/1001', "TypeError: Cannot read properties of undefined (reading 'items')"],
+      'frontend',
+      ["on /orders/1001: the page's own script threw", "TypeError: Cannot read properties of undefined (reading 'items')"],
     ],
     // symptoms
     [
@@ -196,17 +197,18 @@ describe('classifyBrowser', () => {
     expect(failure.message.length).toBeGreaterThan(0);
   });
 
-  it('a failed request of the step wins over a page error', () => {
-    const failure = classifyBrowser(input('locator-missing', page({ failedRequests: [xhr(403)], pageErrors: ['Error: forbidden'] })));
+  it('a failed request of the step wins over a page error, which is set aside with why', () => {
+    const failure = classifyBrowser(input('locator-missing', page({ failedRequests: [xhr(403, { startedBy: 'step' })], pageErrors: ['Error: forbidden'] })));
     expect(failure.layer).toBe('authz');
-    expect(failure.reason).toContain('first failed request of the step: POST /api/refunds → 403');
+    expect(failure.reason).toContain('a request the step triggered: POST /api/refunds → 403');
+    expect(failure.setAside).toContainEqual({ evidence: 'script error "Error: forbidden"', why: 'a request failed first: POST /api/refunds → 403 (fetch)' });
   });
 
   it('a failed request of the step wins over a pending one; a pending one wins over a page error', () => {
-    const pendingRequests = [{ method: 'POST', url: 'https://shop.example.com/api/refunds', resourceType: 'fetch', pendingMs: 8_000 }];
-    expect(classifyBrowser(input('assertion-failed', page({ failedRequests: [xhr(401)], pendingRequests }))).layer).toBe('auth');
+    const pendingRequests = [{ method: 'POST', url: 'https://shop.example.com/api/refunds', resourceType: 'fetch', pendingMs: 8_000, startedBy: 'step' as const }];
+    expect(classifyBrowser(input('assertion-failed', page({ failedRequests: [xhr(401, { startedBy: 'step' })], pendingRequests }))).layer).toBe('auth');
     const failure = classifyBrowser(input('assertion-failed', page({ pendingRequests, pageErrors: ['Error: boom'] })));
-    expect(failure).toMatchObject({ layer: 'app', reason: 'POST /api/refunds (fetch) was still pending after 8s, with no failed request before it' });
+    expect(failure).toMatchObject({ layer: 'app', reason: 'a request the step triggered and waited on: POST /api/refunds (fetch) was still pending after 8s' });
   });
 
   it('keeps the net code as the failure code', () => {
@@ -216,7 +218,7 @@ describe('classifyBrowser', () => {
 
   it('uses the first failed assertion as the message, else the driver message', () => {
     expect(classifyBrowser(input('locator-missing', page())).message).toBe('locator.click: Timeout 5000ms exceeded');
-    const failed = [{ kind: 'see', expression: 'see text "X" (not visible after 5s)', expected: 'X', actual: undefined, passed: false }];
+    const failed = [{ kind: 'see' as const, expression: 'see text "X" (not visible after 5s)', expected: 'X', actual: undefined, passed: false }];
     expect(classifyBrowser(input('assertion-failed', page(), { failed })).message).toBe('see text "X" (not visible after 5s)');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LAYERS } from '../result/types.js';
-import { displayUrl, formatDuration, hostPortOf, nextChecks, oneLine, pathOf, pathPrefix, requestLabel, stripQueries } from './hints.js';
+import { nextChecks, pathPrefix, requestLabel } from './hints.js';
+import { formatDuration, oneLine } from '../util/format.js';
+import { displayUrl, hostPortOf, pathOf, stripQueries } from '../util/url.js';
 
 describe('pathOf', () => {
   it.each([

@@ -145,7 +145,8 @@ describe('classifyHttp', () => {
     // the app
     ["the app's own JSON 503 through nginx", replyCase(F.APP_503_JSON_VIA_NGINX), 'app', ['503 on POST /api/refunds', 'the app itself', 'retry-after: 30']],
     ["the app's 503 through Envoy", replyCase(F.APP_503_VIA_ENVOY), 'app', ['503 on POST /api/refunds', 'the app itself']],
-    ["the app's HTML maintenance page", replyCase(F.APP_503_HTML_VIA_NGINX), 'app', ['the app itself']],
+    // DESIGN §2: a maintenance page is generated in front of the app, unless the reply shows the app wrote it.
+    ['an HTML maintenance page, nothing says the app wrote it', replyCase(F.APP_503_HTML_VIA_NGINX), 'proxy', ['503 from nginx', 'maintenance page']],
     ['500', replyCase({ status: 500, headers: {}, body: 'boom' }), 'app', ['500 on POST /api/refunds', "app's logs for /api/"]],
     ["the app's 500 through Cloudflare", replyCase(F.APP_500_JSON_VIA_CLOUDFLARE), 'app', ['500 on POST /api/refunds', 'failed handling']],
     ['429', replyCase({ status: 429, headers: { 'retry-after': '30' }, body: '' }), 'app', ['429 on POST /api/refunds', 'rate limited', 'retry-after: 30']],

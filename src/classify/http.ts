@@ -14,9 +14,11 @@
  * 5. status fine, a json/body/header/capture assertion failed → `result`;
  * 6. only `maxMs` failed → `app` (slow).
  */
-import type { AssertionResult, Failure, HttpObservation, HttpTimings } from '../result/types.js';
+import type { AssertionResult, Failure, HttpObservation, HttpTimings, OriginBaseline } from '../result/types.js';
 import { classifyDrift } from './drift.js';
-import { displayUrl, formatDuration, oneLine, requestLabel } from './hints.js';
+import { requestLabel } from './hints.js';
+import { formatDuration, oneLine } from '../util/format.js';
+import { displayUrl } from '../util/url.js';
 import { classifyStatus } from './status.js';
 import { classifyTransport } from './transport.js';
 
@@ -35,6 +37,10 @@ export interface HttpFailureInput {
   readonly assertions?: readonly AssertionResult[];
   /** The exchange's time budget, for "answered nothing within 10s". */
   readonly timeoutMs?: number;
+  /** The normal replies of the response's origin earlier in the attempt. */
+  readonly baseline?: OriginBaseline;
+  /** The request submitted credentials (auth versus authz on a 403). */
+  readonly sendsCredentials?: boolean;
 }
 
 const SLOW_KINDS: ReadonlySet<string> = new Set(['maxMs', 'duration']);
@@ -77,7 +83,15 @@ export function classifyHttp(input: HttpFailureInput): Failure {
   }
 
   if (statusFailed !== undefined || (status >= 400 && statusPassed === undefined)) {
-    const verdict = classifyStatus({ status, method: request.method, url: request.url, headers: observation.headers, body: observation.body });
+    const verdict = classifyStatus({
+      status,
+      method: request.method,
+      url: request.url,
+      headers: observation.headers,
+      body: observation.body,
+      ...(input.baseline === undefined ? {} : { baseline: input.baseline }),
+      ...(input.sendsCredentials ? { sendsCredentials: true } : {}),
+    });
     if (verdict !== undefined) return { ...verdict, message };
     if (statusFailed !== undefined && status >= 300 && status < 400) {
       const location = observation.headers['location'];

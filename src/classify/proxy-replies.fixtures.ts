@@ -123,7 +123,7 @@ export const APP_503_VIA_ENVOY: ReplyFixture = {
   body: '<html><body><h1>Down for maintenance</h1></body></html>',
 };
 
-/** The app's maintenance page behind nginx: HTML, not a stock page. */
+/** A maintenance page behind nginx: HTML, not a stock page; nothing says which side wrote it. */
 export const APP_503_HTML_VIA_NGINX: ReplyFixture = {
   status: 503,
   headers: { server: 'nginx', 'content-type': 'text/html; charset=utf-8' },

@@ -42,7 +42,10 @@ describe('detectProxy: replies a proxy generated', () => {
   it('works without a body (browser sub-requests) on header-only evidence', () => {
     expect(detectProxy({ status: 502, headers: { server: 'awselb/2.0' } })?.proxy).toBe('AWS ALB');
     expect(detectProxy({ status: 524, headers: { server: 'cloudflare', 'cf-ray': 'x' } })?.proxy).toBe('Cloudflare');
-    expect(detectProxy({ status: 502, headers: { server: 'Caddy' } })?.proxy).toBe('Caddy');
+    // A body the browser did not capture is unknown, never empty: only an announced empty body matches.
+    expect(detectProxy({ status: 502, headers: { server: 'Caddy', 'content-length': '0' } })?.proxy).toBe('Caddy');
+    expect(detectProxy({ status: 502, headers: { server: 'Caddy' } })).toBeUndefined();
+    expect(detectProxy({ status: 503, headers: { server: 'Caddy', 'content-type': 'application/json' } })).toBeUndefined();
   });
 });
 
@@ -50,7 +53,6 @@ describe("detectProxy: the app's own replies, forwarded", () => {
   it.each([
     ["app's JSON 503 through nginx", F.APP_503_JSON_VIA_NGINX],
     ["app's 503 through Envoy (x-envoy-upstream-service-time)", F.APP_503_VIA_ENVOY],
-    ["app's HTML maintenance page through nginx", F.APP_503_HTML_VIA_NGINX],
     ["app's JSON 500 through Cloudflare", F.APP_500_JSON_VIA_CLOUDFLARE],
     ['a 200 from nginx', { status: 200, headers: { server: 'nginx/1.22.1' }, body: '<html>ok</html>' }],
     ['a 200 through Cloudflare', { status: 200, headers: { server: 'cloudflare', 'cf-ray': 'x' }, body: '{}' }],

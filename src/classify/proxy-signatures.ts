@@ -11,9 +11,9 @@
  * (Envoy's `x-envoy-upstream-service-time`). Weak header-only rows refuse JSON bodies:
  * a JSON error body is the app talking.
  */
-import { oneLine } from './hints.js';
+import { oneLine } from '../util/format.js';
 
-/** The part of an observation a signature looks at. `body` undefined = not seen (browser). */
+/** The part of an observation a signature looks at. `body` undefined = not captured: unknown, never empty. */
 export interface ProxyEvidenceInput {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
@@ -64,6 +64,14 @@ const STOCK_TITLE_RE = /<title>\s*(\d{3}) [^<]*<\/title>/i;
 const ENVOY_BODY_RE = /^(upstream connect error or disconnect\/reset before headers[^\n]*|no healthy upstream|upstream request timeout)/;
 const HAPROXY_BODY_RE =
   /<h1>\d{3} [^<]+<\/h1>\s*(No server is available to handle this request\.|The server returned an invalid or incomplete response\.|The server didn't respond in time\.)/;
+/** Apache httpd's stock pages (mod_proxy 502/503/504 and its own 403/503), as httpd 2.4 writes them. */
+const APACHE_TITLE_RE = /<title>\s*(\d{3}) ([^<]+)<\/title>\s*<\/head><body>\s*<h1>[^<]+<\/h1>/i;
+const APACHE_PROXY_WORDS_RE =
+  /(The proxy server received an invalid\s+response from an upstream server|The server is temporarily unable to service your\s+request|The gateway did not receive a timely\s+response|The proxy server could not handle the request)/i;
+/** IIS / Application Request Routing's stock gateway pages (502.3, 502.4, 504). */
+const IIS_GATEWAY_RE = /(HTTP Error 50[234](?:\.\d+)?|acting as a gateway or proxy server)/i;
+/** Words of a maintenance page: DESIGN §2 counts one as generated in front of the app. */
+const MAINTENANCE_RE = /\b(maintenance|be right back|scheduled downtime|temporarily (?:unavailable|down|offline)|down for (?:a )?(?:maintenance|upgrade))\b/i;
 /** Traefik writes Go's `http.StatusText` as a plain-text body, or `no available server` (v2+). */
 const TRAEFIK_BODIES: ReadonlySet<string> = new Set(['Bad Gateway', 'Gateway Timeout', 'Service Unavailable', 'no available server']);
 
@@ -141,6 +149,42 @@ const SIGNATURES: readonly ProxySignature[] = [
     },
   },
   {
+    id: 'squid',
+    // Squid stamps its own replies with X-Squid-Error (ERR_CONNECT_FAIL 111, ERR_READ_TIMEOUT…).
+    match(r) {
+      const error = r.headers['x-squid-error'];
+      if (error === undefined || r.status < 400) return undefined;
+      return { proxy: 'Squid', evidence: `x-squid-error: ${oneLine(error, 60)}`, detail: squidMeaning(error) };
+    },
+  },
+  {
+    id: 'apache',
+    match(r) {
+      if (r.body === undefined || r.json) return undefined;
+      const onApache = r.server !== undefined && /^apache\b/i.test(r.server);
+      const page = APACHE_TITLE_RE.exec(r.body);
+      if (page === null || page[1] !== String(r.status)) return undefined;
+      const words = APACHE_PROXY_WORDS_RE.exec(r.body)?.[1];
+      // The template alone is httpd's (or a copy of it): with the proxy's words or the server header it is httpd's own reply.
+      if (words === undefined && !onApache) return undefined;
+      // httpd running the app itself (mod_php, CGI) writes its stock 500 for the app's crash: that is the app.
+      if (words === undefined && r.status >= 500 && !GATEWAY_STATUSES.has(r.status)) return undefined;
+      const header = onApache ? `server: ${r.server}` : undefined;
+      const detail = words === undefined ? undefined : oneLine(words, 100);
+      return withDetail({ proxy: 'Apache httpd', evidence: join(header, `httpd's stock ${r.status} page`) }, detail);
+    },
+  },
+  {
+    id: 'iis',
+    match(r) {
+      if (r.body === undefined || r.status < 500) return undefined;
+      const onIis = (r.server !== undefined && /^microsoft-iis\b/i.test(r.server)) || /\bARR\//.test(r.headers['x-powered-by'] ?? '');
+      const words = IIS_GATEWAY_RE.exec(r.body)?.[1];
+      if (!onIis || words === undefined) return undefined;
+      return { proxy: 'IIS (ARR)', evidence: join(r.server === undefined ? undefined : `server: ${r.server}`, `IIS's stock page "${oneLine(words, 60)}"`) };
+    },
+  },
+  {
     id: 'traefik',
     // Robust signals only: a gateway status, no server header, and exactly Traefik's plain-text body.
     match(r) {
@@ -154,8 +198,10 @@ const SIGNATURES: readonly ProxySignature[] = [
     id: 'caddy',
     // Caddy's reverse_proxy answers upstream failures with an empty body.
     match(r) {
-      if (r.server?.toLowerCase() !== 'caddy' || !GATEWAY_STATUSES.has(r.status)) return undefined;
-      if (r.body !== undefined && r.trimmed !== '') return undefined;
+      if (r.server?.toLowerCase() !== 'caddy' || !GATEWAY_STATUSES.has(r.status) || r.json) return undefined;
+      // An uncaptured body is unknown, not empty: only a body seen empty (or announced empty) counts.
+      const empty = r.body !== undefined ? r.trimmed === '' : r.headers['content-length'] === '0';
+      if (!empty) return undefined;
       return { proxy: 'Caddy', evidence: `server: ${r.server} and an empty ${r.status} body` };
     },
   },
@@ -198,6 +244,31 @@ const SIGNATURES: readonly ProxySignature[] = [
     },
   },
 ];
+
+/**
+ * A maintenance page: an HTML 5xx saying the site is down for maintenance. DESIGN §2 counts
+ * it as generated in front of the app (a proxy or load balancer switched to maintenance),
+ * unless the reply shows it came from the app (its own headers, a forwarded-reply marker):
+ * status.ts asks this only after those.
+ */
+export function maintenancePage(observation: ProxyEvidenceInput): ProxyMatch | undefined {
+  const r = normalise(observation);
+  if (r.body === undefined || r.status < 500 || r.json || !/<html|<body|<h1|<p\b/i.test(r.body)) return undefined;
+  const words = MAINTENANCE_RE.exec(r.body)?.[1];
+  if (words === undefined) return undefined;
+  const name = r.server === undefined ? 'a proxy' : productOf(r.server);
+  return {
+    proxy: name,
+    evidence: join(r.server === undefined ? undefined : `server: ${r.server}`, `an HTML maintenance page ("${oneLine(words, 40)}")`),
+    detail: 'it answers with a maintenance page: the site is switched to maintenance in front of the app (or the proxy has no app to send to)',
+  };
+}
+
+/** Headers only a forwarding proxy adds to a reply the upstream wrote (the app answered). */
+export function forwardedMarker(headers: Readonly<Record<string, string>>): string | undefined {
+  const lowered = Object.keys(headers).map((name) => name.toLowerCase());
+  return lowered.find((name) => name === 'x-envoy-upstream-service-time');
+}
 
 /**
  * The proxy that generated this reply, with the evidence, or undefined when the reply
@@ -269,6 +340,21 @@ function productOf(value: string): string {
   // A via entry is "protocol-version received-by [comment]"; a server header is "product/version".
   const candidate = tokens.length > 1 && /^(?:[a-z]+\/)?\d(\.\d)?$/i.test(tokens[0] ?? '') ? tokens[1] : tokens[0];
   return (candidate ?? value).split('/')[0] ?? value;
+}
+
+/** What Squid's error code means, for the hint. */
+function squidMeaning(header: string): string | undefined {
+  const code = header.split(/\s+/, 1)[0] ?? '';
+  const meanings: Readonly<Record<string, string>> = {
+    ERR_CONNECT_FAIL: 'Squid could not connect to the origin server',
+    ERR_READ_ERROR: 'the origin server closed the connection or sent nothing Squid could read',
+    ERR_READ_TIMEOUT: 'the origin server did not answer Squid in time',
+    ERR_DNS_FAIL: 'Squid could not resolve the origin server',
+    ERR_ACCESS_DENIED: 'Squid denied the request by its access rules',
+    ERR_CANNOT_FORWARD: 'Squid could not forward the request (no peer available)',
+    ERR_ZERO_SIZE_OBJECT: 'the origin server answered with an empty reply',
+  };
+  return Object.hasOwn(meanings, code) ? meanings[code] : undefined;
 }
 
 function jsonMessage(body: string): string | undefined {

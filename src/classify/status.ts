@@ -2,16 +2,27 @@
  * An error status (>= 400) → layer and hint. Shared by HTTP steps and by the requests a
  * browser page made, so a 502 reads the same wherever it was seen.
  *
- * 502/503/504: a proxy signature (proxy-signatures.ts) names who generated the reply.
- * Without one, 502/504 are still `proxy` (gateway statuses are by definition produced by a
- * gateway) but a 503 is the app's own "unavailable" (maintenance mode, failed readiness,
- * a JSON error body): `app`. Any other 5xx the proxy demonstrably generated (its stock
- * page, Cloudflare's 52x) is `proxy`; otherwise `app`.
+ * Who generated the reply decides between `proxy` and `app`, in this order:
+ * 1. a stock signature (proxy-signatures.ts) names the proxy;
+ * 2. else the origin's normal replies (generated-by.ts): a reply lacking every header the
+ *    app stamps on its replies, an HTML page where the app answers JSON, or another server,
+ *    came from in front of the app; a reply carrying the app's own headers is the app's;
+ * 3. else a forwarded-reply marker (Envoy's x-envoy-upstream-service-time) says the app wrote
+ *    it; else an HTML maintenance page on a 5xx is the proxy's (DESIGN §2);
+ * 4. else by status: 502/504 are `proxy` (gateway statuses are by definition produced by a
+ *    gateway), a 503 is the app's own "unavailable" (readiness, a JSON error body): `app`;
+ *    any other 5xx is `app`.
+ *
+ * Auth versus authz by meaning, not by status alone: 401 is `auth`; a 403 (or an OAuth 400)
+ * from a credential exchange — a login or token endpoint, a request that submits credentials,
+ * an OAuth error such as `invalid_grant` — is a refused login: `auth`; any other 403 is `authz`.
  */
-import type { Layer } from '../result/types.js';
-import { oneLine, pathPrefix, requestLabel } from './hints.js';
+import type { Layer, OriginBaseline } from '../result/types.js';
+import { judgeAgainstBaseline } from './generated-by.js';
+import { pathPrefix, requestLabel } from './hints.js';
+import { oneLine } from '../util/format.js';
 import type { ProxyMatch } from './proxy-signatures.js';
-import { detectProxy, isJsonBody } from './proxy-signatures.js';
+import { detectProxy, forwardedMarker, isJsonBody, maintenancePage } from './proxy-signatures.js';
 
 export interface StatusInput {
   readonly status: number;
@@ -23,6 +34,10 @@ export interface StatusInput {
   readonly body?: string;
   /** Browser resource type (`script`, `stylesheet`, `xhr`, `document`…) when the page made it. */
   readonly resource?: string;
+  /** The same origin's normal replies so far (who generated an error reply?). */
+  readonly baseline?: OriginBaseline;
+  /** The request submitted credentials (a password, an OAuth grant, client credentials). */
+  readonly sendsCredentials?: boolean;
 }
 
 export interface StatusVerdict {
@@ -32,7 +47,6 @@ export interface StatusVerdict {
 }
 
 const ASSET_RESOURCES: ReadonlySet<string> = new Set(['script', 'stylesheet', 'image', 'font', 'media', 'manifest']);
-const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
 interface GatewayMeaning {
   /** When the proxy is named. */
@@ -67,10 +81,16 @@ export function classifyStatus(input: StatusInput): StatusVerdict | undefined {
   const headers = lowerKeys(input.headers ?? {});
   const label = requestLabel(input.method, input.url);
   const on = `${status} on ${label}${input.resource !== undefined && input.resource !== 'document' ? ` (${input.resource})` : ''}`;
-  const proxy = detectProxy({ status, headers, ...(input.body === undefined ? {} : { body: input.body }) });
+  const signature = detectProxy({ status, headers, ...(input.body === undefined ? {} : { body: input.body }) });
+  const judged = signature === undefined ? judgeAgainstBaseline({ status, url: input.url, headers, ...(input.body === undefined ? {} : { body: input.body }) }, input.baseline) : undefined;
+  const forwarded = signature === undefined && judged === undefined ? forwardedMarker(headers) : undefined;
+  const appSaid = judged?.by === 'app' ? judged.evidence : forwarded !== undefined ? `${forwarded} says the upstream wrote it` : undefined;
+  const maintenance = signature === undefined && judged === undefined && forwarded === undefined ? maintenancePage({ status, headers, ...(input.body === undefined ? {} : { body: input.body }) }) : undefined;
+  const proxy = signature ?? (judged?.by === 'proxy' ? judged.match : maintenance);
   const from = proxy === undefined ? '' : ` from ${proxy.proxy} (${shortEvidence(proxy, headers)})`;
   const onFrom = `${on}${from}`;
   const proxyReason = proxy === undefined ? '' : `; ${proxy.proxy} generated it: ${proxy.evidence}`;
+  const exchange = credentialExchange(input, headers);
 
   switch (status) {
     case 401: {
@@ -88,6 +108,13 @@ export function classifyStatus(input: StatusInput): StatusVerdict | undefined {
         reason: 'status 407 (proxy authentication required)',
       };
     case 403:
+      if (exchange !== undefined) {
+        return {
+          layer: 'auth',
+          hint: `${onFrom}: the credential exchange was refused (${exchange}) — check the journey's credentials, client id and secret are valid in this environment (expired, rotated, wrong realm)`,
+          reason: `status 403 from a credential exchange: ${exchange}${proxyReason}`,
+        };
+      }
       return {
         layer: 'authz',
         hint:
@@ -119,7 +146,14 @@ export function classifyStatus(input: StatusInput): StatusVerdict | undefined {
       break;
   }
 
-  if (status >= 500) return serverErrorVerdict(input, on, proxy, headers);
+  if (status === 400 && exchange !== undefined && oauthError(headers, input.body) !== undefined) {
+    return {
+      layer: 'auth',
+      hint: `${onFrom}: the credential exchange was refused (${exchange}) — check the journey's credentials, client id and secret are valid in this environment`,
+      reason: `status 400 with an OAuth error: ${exchange}${proxyReason}`,
+    };
+  }
+  if (status >= 500) return serverErrorVerdict(input, on, proxy, headers, appSaid);
   return {
     layer: 'app',
     hint: `${onFrom}: the app rejected the request — check the request the journey sends still matches the running build's contract (fields, validation, state)`,
@@ -158,6 +192,7 @@ function serverErrorVerdict(
   on: string,
   proxy: ProxyMatch | undefined,
   headers: Readonly<Record<string, string>>,
+  appSaid: string | undefined,
 ): StatusVerdict {
   const { status } = input;
   const prefix = pathPrefix(input.url);
@@ -169,6 +204,13 @@ function serverErrorVerdict(
       layer: 'proxy',
       hint: `${status} from ${proxy.proxy} (${shortEvidence(proxy, headers)}) on ${requestLabel(input.method, input.url)}: ${what} — ${check}`,
       reason: proxy.evidence,
+    };
+  }
+  if (gateway !== undefined && status !== 503 && appSaid !== undefined) {
+    return {
+      layer: 'app',
+      hint: `${on} written by the app itself: one of its own dependencies failed it — check the app's logs and the services it calls for ${prefix}`,
+      reason: `status ${status}, but ${appSaid}: the app generated it`,
     };
   }
   if (gateway !== undefined && status !== 503) {
@@ -184,7 +226,7 @@ function serverErrorVerdict(
     return {
       layer: 'app',
       hint: `${on}: the app itself answered "unavailable"${retry === undefined ? '' : ` (retry-after: ${oneLine(retry, 20)})`} — check its readiness, maintenance mode and dependencies (database, queue)`,
-      reason: `status 503 with ${json ? 'a JSON body' : 'no proxy signature'}: the app's own reply`,
+      reason: `status 503 with ${appSaid ?? (json ? 'a JSON body' : 'no proxy signature')}: the app's own reply`,
     };
   }
   return {
@@ -192,6 +234,44 @@ function serverErrorVerdict(
     hint: `${on}: the app failed handling the request — check the app's logs for ${prefix} at this time`,
     reason: `status ${status}${json ? ' with a JSON body' : ''}: an application error`,
   };
+}
+
+const OAUTH_ERRORS: ReadonlySet<string> = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client', 'invalid_token', 'invalid_credentials']);
+const EXCHANGE_SEGMENT_RE = /^(token|oauth|oauth2|login|log-in|logon|signin|sign-in|session|sessions|authenticate|authentication|auth|authorize|sso|saml|saml2|openid-connect|jwt)$/i;
+
+/** `{"error":"invalid_grant"}` → `invalid_grant` (OAuth 2 token endpoint errors, RFC 6749 §5.2). */
+function oauthError(headers: Readonly<Record<string, string>>, body: string | undefined): string | undefined {
+  if (body === undefined || !isJsonBody(headers, body)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed !== null && typeof parsed === 'object' && 'error' in parsed) {
+      const error = (parsed as { error: unknown }).error;
+      if (typeof error === 'string' && OAUTH_ERRORS.has(error)) return error;
+    }
+  } catch {
+    // not JSON: no OAuth error
+  }
+  return undefined;
+}
+
+/**
+ * Why this request is a credential exchange, or undefined: an OAuth error in the reply, a
+ * request that submitted credentials, or a POST to a login or token endpoint. A GET of a
+ * login page denied with 403 is not an exchange (a WAF rule, authz).
+ */
+function credentialExchange(input: StatusInput, headers: Readonly<Record<string, string>>): string | undefined {
+  const error = oauthError(headers, input.body);
+  if (error !== undefined) return `OAuth error "${error}"`;
+  if (input.sendsCredentials) return 'the request submitted credentials';
+  if (input.method.toUpperCase() !== 'POST') return undefined;
+  let segments: string[];
+  try {
+    segments = new URL(input.url).pathname.split('/');
+  } catch {
+    segments = input.url.split(/[?#]/, 1)[0]?.split('/') ?? [];
+  }
+  const segment = segments.find((part) => EXCHANGE_SEGMENT_RE.test(part.replace(/\.(php|html?|aspx?|jsp|do|json)$/i, '')));
+  return segment === undefined ? undefined : `POST to a login or token endpoint (/${segment})`;
 }
 
 /**
@@ -211,7 +291,3 @@ function lowerKeys(headers: Readonly<Record<string, string>>): Record<string, st
   return lowered;
 }
 
-/** True for 502/503/504. */
-export function isGatewayStatus(status: number): boolean {
-  return GATEWAY_STATUSES.has(status);
-}

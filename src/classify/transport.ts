@@ -21,7 +21,9 @@
  *   response and no error) are judged by phase like a reset: nothing usable answered.
  */
 import type { Failure, Layer } from '../result/types.js';
-import { formatDuration, hostOf, hostPortOf, requestLabel } from './hints.js';
+import { requestLabel } from './hints.js';
+import { formatDuration } from '../util/format.js';
+import { hostOf, hostPortOf } from '../util/url.js';
 
 /** Where the exchange was when it failed (the HTTP probe reports these). */
 export type TransportPhase = 'dns' | 'connect' | 'tls' | 'request' | 'headers' | 'body' | 'redirect' | 'aborted';

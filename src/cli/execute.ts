@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import type { Clock } from '../result/clock.js';
 import type { JourneyResult, RunResult, Trigger } from '../result/types.js';
 import type { LoadedJourney } from '../journey/load.js';
-import { STEP_DRIVERS } from '../steps/registry.js';
+import { STEP_REGISTRY, journeyNeedsBrowser } from '../steps/registry.js';
 import type { BrowserSupport, HttpDeps, Redactor } from '../steps/types.js';
 import { runJourneys } from '../runner/run.js';
 import { exitCodeFor } from '../runner/outcome.js';
@@ -59,7 +59,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   const startedAtDate = clock.wallNow();
   const startedAt = startedAtDate.toISOString();
   const start = clock.now();
-  const mux = multiplex(options.reporters, (value) => redactor.redactDeep(value));
+  const mux = multiplex(options.reporters);
   const warnings: string[] = [];
   // Every in-flight request listens on the run's abort signal.
   setMaxListeners(0, options.signal);
@@ -69,7 +69,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   if (!history.ok) warnings.push(history.warning);
   const env = options.trigger.env;
 
-  const browser = journeys.some((j) => j.hasBrowserSteps) ? await options.browser() : undefined;
+  const browser = journeys.some((j) => journeyNeedsBrowser(j.journey)) ? await options.browser() : undefined;
 
   const finished: JourneyResult[] = [];
   const snapshot = (status: RunResult['status'], extra: { exitCode?: number; finishedAt?: string } = {}): RunResult =>
@@ -87,7 +87,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   const withTransition = (result: JourneyResult): JourneyResult => {
     if (!history.ok || result.outcome === 'skipped') return result;
     const previous = history.index.previous(result.name, env);
-    return { ...result, transition: computeTransition(previous, { outcome: result.outcome, layer: result.layer }) };
+    return { ...result, transition: computeTransition(previous, { outcome: result.outcome, ...(result.outcome === 'failed' ? { layer: result.layer } : {}) }) };
   };
 
   await mux.onRunStart({
@@ -104,9 +104,9 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       clock,
       http: options.http,
       browser,
-      drivers: STEP_DRIVERS,
+      steps: STEP_REGISTRY,
       redactor,
-      evidence: (journey, attempt) => evidenceSink(options.runDir, journey, attempt, redactor),
+      evidence: (journey, attempt) => evidenceSink(options.runDir, journey, attempt),
       defaults: options.defaults,
       expectVersion: options.expectVersion,
       signal: options.signal,
@@ -115,7 +115,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     { concurrency: options.concurrency },
     {
       onJourneyEnd: async (raw) => {
-        const result = redactor.redactDeep(withTransition(raw));
+        // Results come redacted from the runner's one boundary: nothing to redact here.
+        const result = withTransition(raw);
         finished.push(result);
         await mux.onJourneyEnd(result, snapshot('running'));
       },
@@ -135,7 +136,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   if (!interrupted && mux.failures.some((f) => f.essential)) exitCode = exitCodeFor(final.outcome, { reportFailed: true });
 
   try {
-    await (options.history ?? createHistoryWriter()).append(options.reportRoot, redactor.redactDeep(final), options.runDir);
+    await (options.history ?? createHistoryWriter()).append(options.reportRoot, final, options.runDir);
   } catch (error) {
     warnings.push(`history index not updated: ${(error as Error).message}`);
   }

@@ -255,9 +255,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 export function reportFailureLines(runDir: string, failures: readonly ReporterFailure[]): string[] {
   const [first, ...rest] = [...failures].sort((a, b) => Number(b.essential) - Number(a.essential));
   if (!first) return [];
-  const code = (message: string): string => /^([A-Z][A-Z0-9_]+):/.exec(message)?.[1] ?? message;
-  const same = [first, ...rest.filter((f) => code(f.message) === code(first.message))];
-  const other = rest.filter((f) => code(f.message) !== code(first.message));
+  // Grouped by error code (a full disk fails every reporter alike); our own bugs by their message.
+  const alike = (f: ReporterFailure): boolean => f.code === first.code && (f.code !== 'REPORTER_BUG' || f.message === first.message);
+  const same = [first, ...rest.filter(alike)];
+  const other = rest.filter((f) => !alike(f));
   const what = first.essential ? 'the run record (run.json) and reports' : 'reports';
   return [
     `pathproof: ${what} could not be written to ${runDir} (${same.map((f) => f.reporter).join(', ')}): ${first.message}`,

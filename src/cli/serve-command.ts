@@ -36,6 +36,7 @@ import type { JourneyInfo, ServeState } from '../serve/server.js';
 import { isLoopback, parseListen } from '../serve/listen.js';
 import { createHistoryWriter } from '../report/history.js';
 import { pruneRuns } from '../report/retention.js';
+import { verdictFields } from '../report/attention.js';
 import { executeRun } from './execute.js';
 import { buildReporters } from './reporters.js';
 import { printDiagnostics, reportFailureLines, selectJourneys } from './run-command.js';
@@ -191,7 +192,8 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     await pruneRuns(reportRoot, keepRuns, [request.id]).catch((error: unknown) =>
       io.stderr(`pathproof: warning: old runs not pruned: ${(error as Error).message}\n`),
     );
-    return set.redactor.redactDeep(result.run);
+    // Already redacted: the runner redacts what came from outside at its one boundary.
+    return result.run;
   };
 
   const service = createRunService({
@@ -210,9 +212,10 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
       return;
     }
     for (const journey of record.run.journeys) {
-      const layer = journey.layer ? ` layer=${journey.layer}` : '';
-      const stage = journey.stage ? ` stage=${journey.stage}` : '';
-      const why = journey.outcome === 'error' && journey.error ? ` (${journey.error.code})` : '';
+      const verdict = verdictFields(journey);
+      const layer = verdict.layer ? ` layer=${verdict.layer}` : '';
+      const stage = verdict.stage ? ` stage=${verdict.stage}` : '';
+      const why = verdict.error ? ` (${verdict.error.code})` : '';
       log(`[${source}] ${journey.name} ${journey.outcome}${layer}${stage}${why} ${(journey.durationMs / 1000).toFixed(2)}s run=${record.id}`);
     }
   };

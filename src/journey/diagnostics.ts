@@ -32,10 +32,6 @@ export function formatDiagnostic(d: Diagnostic): string {
   return parts.join('  ');
 }
 
-/** True when any diagnostic is an error (warnings alone never stop a command). */
-export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === 'error');
-}
 
 /** Sorts by file, then position, so output is stable whatever order checks ran in. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {

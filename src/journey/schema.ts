@@ -359,19 +359,43 @@ export function stepKind(step: Step): StepKind {
 // ---------------------------------------------------------------------------
 // Runtime truth
 
-export const RuntimeCheck = z
-  .strictObject({
-    request: RequestSpec.optional().describe('Where to read it; default GET / of the target.'),
-    header: z.string().optional().describe('Read the value from this response header.'),
-    json: JsonPath.optional().describe('Read the value from this JSON path of the body.'),
-    meta: z.string().optional().describe('Read the content of <meta name="…"> in the HTML body.'),
-    regex: UserRegex.optional().describe('Read the first group of this regex (RE2 syntax) over the body (asset fingerprints).'),
-    expect: z.string().optional().describe('The value that should be served; --expect-version overrides for version.'),
-  })
-  .refine((c) => [c.header, c.json, c.meta, c.regex].filter((s) => s !== undefined).length === 1, {
-    message: 'say where to read the value: exactly one of header, json, meta, regex',
-  });
+const runtimeSource = {
+  request: RequestSpec.optional().describe('Where to read it; default GET / of the target.'),
+  header: z.string().optional().describe('Read the value from this response header.'),
+  json: JsonPath.optional().describe('Read the value from this JSON path of the body.'),
+  meta: z.string().optional().describe('Read the content of <meta name="…"> in the HTML body.'),
+  regex: UserRegex.optional().describe('Read the first group of this regex (RE2 syntax) over the body (asset fingerprints).'),
+  expect: z.string().optional().describe('The value that should be served; --expect-version overrides for version.'),
+};
+const oneSource = (c: { header?: string; json?: string; meta?: string; regex?: string }): boolean =>
+  [c.header, c.json, c.meta, c.regex].filter((s) => s !== undefined).length === 1;
+const ONE_SOURCE = 'say where to read the value: exactly one of header, json, meta, regex';
+
+export const RuntimeCheck = z.strictObject(runtimeSource).refine(oneSource, { message: ONE_SOURCE });
 export type RuntimeCheck = z.infer<typeof RuntimeCheck>;
+
+/** A named in-platform fact the user path depends on (a plugin enabled, a flag, a migration applied). */
+export const RuntimeFact = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'a fact name is a plain word, e.g. workflow-plugin-enabled' })
+      .describe('Names the fact in reports and hints.'),
+    ...runtimeSource,
+  })
+  .refine(oneSource, { message: ONE_SOURCE })
+  .describe('A platform fact: read like `version`; a mismatch is drift with the fact\'s name.');
+export type RuntimeFact = z.infer<typeof RuntimeFact>;
+
+/** An origin (`https://api.example.com`): first-party for the journey besides its target. */
+const OriginUrl = z
+  .string()
+  .refine((url) => /^https?:\/\//.test(url) && URL.canParse(url), { message: 'expected an absolute http(s) URL such as https://api.example.com' })
+  .describe('An absolute http(s) URL; only its origin (scheme, host, port) counts.');
+
+export const Origins = z
+  .array(OriginUrl)
+  .describe("Other first-party origins (the API host, the CDN of the app's own bundles). Everything else is third-party: evidence only.");
 
 const Stage = z.array(Step).describe('Steps of this stage, run in order.');
 
@@ -406,8 +430,17 @@ export const Journey = z
       .boolean()
       .optional()
       .describe('Accept invalid TLS certificates for this target. Loud in every report.'),
+    origins: Origins.optional(),
+    failOnPageErrors: z
+      .boolean()
+      .optional()
+      .describe("Fail a browser step when the page's own script throws, even if the step otherwise passed (default false: noted only)."),
     runtime: z
-      .strictObject({ version: RuntimeCheck.optional(), environment: RuntimeCheck.optional() })
+      .strictObject({
+        version: RuntimeCheck.optional(),
+        environment: RuntimeCheck.optional(),
+        facts: z.array(RuntimeFact).optional().describe('Named platform facts the user path depends on; a mismatch is drift.'),
+      })
       .optional()
       .describe('Runtime truth, checked before any stage: a mismatch is layer drift.'),
     entry: Stage.optional().describe('Can the user see the entry point?'),
@@ -443,6 +476,7 @@ export const ProjectConfig = z
       .optional(),
     environments: z.record(z.string(), EnvironmentConfig).optional(),
     reportDir: z.string().optional().describe('Report root (default reports/).'),
+    origins: Origins.optional(),
     keepRuns: z
       .number()
       .int()

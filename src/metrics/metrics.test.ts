@@ -1,7 +1,9 @@
+import { journeyResult } from '../result/results.fixtures.js';
+import type { JourneyFields } from '../result/results.fixtures.js';
 import { spawnSync } from 'node:child_process';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import type { JourneyResult, RuntimeTruth, StepResult } from '../result/types.js';
+import type { JourneyResult, Outcome, RuntimeTruth, StepResult } from '../result/types.js';
 import { createMetrics, driftOf, phaseTimings } from './metrics.js';
 import { collectProcessMetrics } from './process-metrics.js';
 import { metricsReporter } from './reporter.js';
@@ -29,19 +31,18 @@ function httpStep(timings: Record<string, number>): StepResult {
   };
 }
 
-function journey(overrides: Partial<JourneyResult> = {}): JourneyResult {
-  return {
+function journey(overrides: JourneyFields & { outcome?: Outcome } = {}): JourneyResult {
+  const { outcome = 'passed', ...fields } = overrides;
+  return journeyResult(outcome, {
     name: 'refund-api',
     file: 'journeys/refund-api.yaml',
-    tags: [],
-    outcome: 'passed',
     startedAt: '2026-01-01T00:00:00.000Z',
     durationMs: 1500,
     attempts: [
       { attempt: 1, outcome: 'passed', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1500, steps: [httpStep({ dnsMs: 2, connectMs: 3, ttfbMs: 40, transferMs: 1 })] },
     ],
-    ...overrides,
-  };
+    ...fields,
+  });
 }
 
 /** The sample lines of one metric, as `name{labels} value`. */
@@ -181,7 +182,7 @@ describe('phaseTimings', () => {
   it('takes every HTTP step of every attempt, in seconds, and skips absent phases', () => {
     const result = journey({
       attempts: [
-        { attempt: 1, outcome: 'failed', startedAt: '', durationMs: 1, steps: [httpStep({ connectMs: 10 })] },
+        { attempt: 1, outcome: 'failed', stage: 'entry', failure: { layer: 'app', hint: 'x', message: 'x' }, startedAt: '', durationMs: 1, steps: [httpStep({ connectMs: 10 })] },
         { attempt: 2, outcome: 'passed', startedAt: '', durationMs: 1, steps: [httpStep({ ttfbMs: 20 })] },
       ],
     });

@@ -1,3 +1,4 @@
+import { journeyResult } from '../result/results.fixtures.js';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,7 +47,7 @@ const RUN: RunResult = {
   counts: { passed: 1, flaky: 0, failed: 1, error: 0, skipped: 0 },
   journeys: [
     { name: 'home-page', file: 'journeys/home-page.yaml', tags: [], outcome: 'passed', startedAt: '2026-11-22T09:15:02.000Z', durationMs: 300, attempts: [] },
-    { name: 'refund-api', file: 'journeys/refund-api.yaml', tags: [], outcome: 'failed', layer: 'authz', stage: 'action', startedAt: '2026-11-22T09:15:02.000Z', durationMs: 600, attempts: [] },
+    journeyResult('failed', { name: 'refund-api', file: 'journeys/refund-api.yaml', layer: 'authz', stage: 'action', startedAt: '2026-11-22T09:15:02.000Z', durationMs: 600 }),
   ],
 };
 

@@ -2,7 +2,9 @@
  * The console reporter: one line per journey as it finishes, then each failure with its
  * stage ladder, layer, hint and failing assertion, then one summary line.
  */
-import type { AttemptResult, JourneyResult, Outcome, Phase, RunResult, StepResult } from '../result/types.js';
+import { formatDuration } from '../util/format.js';
+import { attemptSummary, attentionOf } from './attention.js';
+import type { AttemptResult, JourneyResult, Outcome, Phase, RunResult } from '../result/types.js';
 import { STAGES } from '../result/types.js';
 import type { Reporter } from './reporter.js';
 
@@ -18,12 +20,6 @@ const SYMBOL: Record<Outcome, string> = { passed: '✓', flaky: '~', failed: '�
 type Paint = (text: string) => string;
 function painter(enabled: boolean, code: string): Paint {
   return enabled ? (text) => `\u001b[${code}m${text}\u001b[0m` : (text) => text;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
 /** entry ✓ → open ✓ → action ✗ → result –: how far the user got, without reading. */
@@ -42,10 +38,6 @@ export function stageLadder(attempt: AttemptResult | undefined): string {
   const parts = phases.map((p) => `${p} ${status(p)}`);
   if (runtimeSteps.length > 0) parts.unshift(`runtime ${status('runtime')}`);
   return parts.join(' → ');
-}
-
-function failedStep(attempt: AttemptResult | undefined): StepResult | undefined {
-  return attempt?.steps.find((s) => s.status === 'failed' || s.status === 'error');
 }
 
 export function consoleReporter(options: ConsoleOptions): Reporter {
@@ -75,11 +67,11 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       case 'flaky':
         return `${head} ${duration}  ${dim(`passed on attempt ${result.attempts.length}`)}  ${transitionText(result)}`.trimEnd();
       case 'failed':
-        return `${head} ${duration}  ${result.stage ?? '?'} · ${bold(result.layer ?? '?')}  ${transitionText(result)}`.trimEnd();
+        return `${head} ${duration}  ${result.stage} · ${bold(result.layer)}  ${transitionText(result)}`.trimEnd();
       case 'error':
-        return `${head} ${duration}  ${result.error?.code ?? ''} ${dim('could not verify')}`;
+        return `${head} ${duration}  ${result.error.code} ${dim('could not verify')}`;
       case 'skipped':
-        return `${head} ${duration}  ${dim(result.reason ?? '')}`;
+        return `${head} ${duration}  ${dim(result.reason)}`;
     }
   };
 
@@ -92,22 +84,27 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
   };
 
   const details = (result: JourneyResult): string[] => {
-    const attempt = result.outcome === 'flaky' ? result.attempts.find((a) => a.outcome !== 'passed') : result.attempts.at(-1);
-    const step = failedStep(attempt);
+    const seen = attentionOf(result);
+    const attempt = seen?.attempt ?? result.attempts.at(-1);
+    const step = seen?.step;
     const out: string[] = [];
     out.push(`  ${bold(result.name)} ${dim(`(${result.file})`)}  ${colorOf[result.outcome](result.outcome)}`);
     out.push(`    ${dim('path  ')}  ${stageLadder(attempt)}`);
-    if (result.layer) out.push(`    ${dim('layer ')}  ${bold(result.layer)}${step?.status === 'failed' && step.failure.reason ? dim(`  (${step.failure.reason})`) : ''}`);
+    if (seen?.failure) out.push(`    ${dim('layer ')}  ${bold(seen.failure.layer)}${seen.failure.reason ? dim(`  (${seen.failure.reason})`) : ''}`);
     if (step) out.push(`    ${dim('step  ')}  ${step.phase} #${step.index + 1}: ${step.name}`);
     const failedAssertions = step?.assertions?.filter((a) => !a.passed) ?? [];
     for (const assertion of failedAssertions.slice(0, 3)) out.push(`    ${dim('failed')}  ${red(assertion.expression)}`);
-    if (failedAssertions.length === 0 && result.message) out.push(`    ${dim('failed')}  ${red(result.message)}`);
-    if (result.hint && result.hint !== result.message) out.push(`    ${dim('hint  ')}  ${result.hint}`);
+    if (failedAssertions.length === 0 && seen) out.push(`    ${dim('failed')}  ${red(seen.message)}`);
+    if (seen && seen.hint !== seen.message) out.push(`    ${dim('hint  ')}  ${seen.hint}`);
+    for (const aside of (seen?.failure?.setAside ?? []).slice(0, 3)) out.push(`    ${dim('aside ')}  ${dim(`${aside.evidence}: ${aside.why}`)}`);
+    const moreAside = (seen?.failure?.setAside?.length ?? 0) - 3;
+    if (moreAside > 0) out.push(`    ${dim('aside ')}  ${dim(`${moreAside} more in run.json`)}`);
     if (result.insecure) out.push(`    ${dim('tls   ')}  ${yellow('insecure: true — certificates were not verified')}`);
     const runtime = result.runtime;
     const served: string[] = [];
     if (runtime?.version?.served) served.push(`version ${runtime.version.served}${runtime.version.expected ? ` (expected ${runtime.version.expected})` : ''}`);
     if (runtime?.environment?.served) served.push(`env ${runtime.environment.served}`);
+    for (const [name, fact] of Object.entries(runtime?.facts ?? {})) if (fact.served !== undefined) served.push(`${name} ${fact.served}`);
     if (runtime?.servedBy) served.push(runtime.servedBy);
     if (runtime?.remoteAddress) served.push(runtime.remoteAddress);
     if (served.length > 0) out.push(`    ${dim('served')}  ${served.join(' · ')}`);
@@ -117,11 +114,12 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       out.push(`    ${dim('since ')}  ${what}${t.previousRunId ? dim(` (previous run ${t.previousRunId})`) : ''}`);
     }
     for (const evidence of step?.evidence ?? []) out.push(`    ${dim('file  ')}  ${evidence.path}`);
-    if (result.attempts.length > 1) {
-      out.push(`    ${dim('tries ')}  ${result.attempts.map((a) => `${a.outcome}${a.failure ? ` (${a.failure.layer})` : ''}`).join(', ')}`);
-    }
+    if (result.attempts.length > 1) out.push(`    ${dim('tries ')}  ${result.attempts.map(attemptSummary).join(', ')}`);
     return out;
   };
+
+  /** Third-party failures and page errors that did not decide anything: shown, never hidden. */
+  const noteLines = (result: JourneyResult): string => (result.notes ?? []).map((note) => `\n    ${dim(`note  ${note.message}`)}`).join('');
 
   return {
     name: 'console',
@@ -133,7 +131,7 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     },
     onJourneyEnd(result) {
       if (options.verbose === false && (result.outcome === 'passed' || result.outcome === 'skipped')) return;
-      write(`${line(result)}\n`);
+      write(`${line(result)}${noteLines(result)}\n`);
     },
     onRunEnd(run: RunResult) {
       const problems = run.journeys.filter((j) => j.outcome === 'failed' || j.outcome === 'error' || j.outcome === 'flaky');

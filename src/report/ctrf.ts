@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { JourneyResult, Outcome, RunResult } from '../result/types.js';
 import { evidenceOf, failureLines, headline, shownAttempt } from './failure-detail.js';
 import { writeJsonAtomic } from './json.js';
+import { verdictFields } from './attention.js';
 import { endOfRunReporter } from './reporter.js';
 import type { Reporter } from './reporter.js';
 
@@ -73,6 +74,7 @@ function defined<T extends Record<string, unknown>>(value: T): T {
 
 function test(journey: JourneyResult): CtrfTest {
   const shown = shownAttempt(journey);
+  const verdict = verdictFields(journey);
   const start = journey.startedAt ? Date.parse(journey.startedAt) : undefined;
   const files = evidenceOf(shown);
   const notPassed = journey.outcome === 'failed' || journey.outcome === 'error';
@@ -92,14 +94,16 @@ function test(journey: JourneyResult): CtrfTest {
     attachments: files.length > 0 ? files.map((f) => ({ name: f.description ?? f.path.split('/').pop() ?? f.path, contentType: contentType(f.path), path: f.path })) : undefined,
     extra: defined({
       outcome: journey.outcome,
-      stage: journey.stage,
-      layer: journey.layer,
-      hint: journey.hint,
-      errorCode: journey.error?.code,
-      reason: journey.reason,
+      stage: verdict.stage,
+      layer: verdict.layer,
+      hint: verdict.hint,
+      errorCode: verdict.error?.code,
+      reason: verdict.reason,
       transition: journey.transition,
       runtime: journey.runtime,
-      attempts: journey.attempts.map((a) => defined({ attempt: a.attempt, outcome: a.outcome, durationMs: a.durationMs, stage: a.stage, layer: a.failure?.layer })),
+      attempts: journey.attempts.map((a) =>
+        defined({ attempt: a.attempt, outcome: a.outcome, durationMs: a.durationMs, ...(a.outcome === 'passed' ? {} : { stage: a.stage }), ...(a.outcome === 'failed' ? { layer: a.failure.layer } : {}) }),
+      ),
     }),
   });
 }

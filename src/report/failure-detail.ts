@@ -3,18 +3,17 @@
  * did not pass: the one-line headline, the failing step with its failed assertions, and
  * the evidence files. One place, so every report names a failure the same way.
  *
- * Everything here reads results that the multiplexer already redacted.
+ * Everything here reads results the runner already redacted at its boundary.
  */
-import type { AttemptResult, EvidenceFile, JourneyResult, StepResult } from '../result/types.js';
+import type { AttemptResult, EvidenceFile, JourneyResult, StepResult, StoppedAttempt } from '../result/types.js';
+import { attentionOf } from './attention.js';
 
 /**
- * The attempt worth showing: the last one for failed/error journeys, the first failing one
+ * The attempt worth showing: the last one for failed/error journeys, the one retried away
  * for a flaky journey (the failure that a retry hid), none for passed/skipped.
  */
-export function shownAttempt(journey: JourneyResult): AttemptResult | undefined {
-  if (journey.outcome === 'flaky') return journey.attempts.find((a) => a.outcome !== 'passed');
-  if (journey.outcome === 'failed' || journey.outcome === 'error') return journey.attempts.at(-1);
-  return undefined;
+export function shownAttempt(journey: JourneyResult): StoppedAttempt | undefined {
+  return attentionOf(journey)?.attempt;
 }
 
 /** The step that stopped the attempt (failed or errored), if any. */
@@ -27,23 +26,30 @@ export function failingStep(attempt: AttemptResult | undefined): StepResult | un
  * when we could not verify. The shape CI systems show as the failure message.
  */
 export function headline(journey: JourneyResult): string {
-  const stage = journey.stage ?? 'runner';
-  if (journey.outcome === 'error') {
-    const code = journey.error?.code;
-    const message = journey.error?.message ?? journey.message ?? journey.hint ?? 'could not verify';
-    return `${stage}/error: ${code ? `${code}: ` : ''}${message}`;
+  switch (journey.outcome) {
+    case 'failed':
+      return `${journey.stage}/${journey.layer}: ${journey.hint}`;
+    case 'error':
+      return `${journey.stage ?? 'runner'}/error: ${journey.error.code}: ${journey.error.message}`;
+    case 'flaky':
+      return attemptHeadline(journey.retried);
+    case 'skipped':
+      return `not run: ${journey.reason}`;
+    case 'passed':
+      return 'passed';
   }
-  return `${stage}/${journey.layer ?? 'unknown'}: ${journey.hint ?? journey.message ?? 'failed'}`;
 }
 
 /** The same headline for one attempt (flaky journeys list each failed attempt). */
 export function attemptHeadline(attempt: AttemptResult): string {
-  const stage = attempt.stage ?? 'runner';
-  if (attempt.outcome === 'error' || !attempt.failure) {
-    const error = attempt.error;
-    return `${stage}/error: ${error ? `${error.code}: ${error.message}` : 'could not verify'}`;
+  switch (attempt.outcome) {
+    case 'passed':
+      return 'passed';
+    case 'error':
+      return `${attempt.stage}/error: ${attempt.error.code}: ${attempt.error.message}`;
+    case 'failed':
+      return `${attempt.stage}/${attempt.failure.layer}: ${attempt.failure.hint}`;
   }
-  return `${stage}/${attempt.failure.layer}: ${attempt.failure.hint}`;
 }
 
 /**
@@ -58,12 +64,16 @@ export function failureLines(attempt: AttemptResult | undefined): string[] {
   if (step) lines.push(`step: ${step.phase} #${step.index + 1} ${step.name}`);
   const failedAssertions = step?.assertions?.filter((a) => !a.passed) ?? [];
   for (const assertion of failedAssertions) lines.push(`expected: ${assertion.expression}`);
-  if (failedAssertions.length === 0) {
-    const message = attempt.failure?.message ?? (attempt.error ? `${attempt.error.code}: ${attempt.error.message}` : undefined);
-    if (message) lines.push(`error: ${message}`);
+  if (attempt.outcome === 'error') {
+    if (failedAssertions.length === 0) lines.push(`error: ${attempt.error.code}: ${attempt.error.message}`);
+    return lines;
   }
-  if (attempt.failure?.code) lines.push(`code: ${attempt.failure.code}`);
-  if (attempt.failure?.reason) lines.push(`why ${attempt.failure.layer}: ${attempt.failure.reason}`);
+  if (attempt.outcome !== 'failed') return lines;
+  const { failure } = attempt;
+  if (failedAssertions.length === 0) lines.push(`error: ${failure.message}`);
+  if (failure.code) lines.push(`code: ${failure.code}`);
+  if (failure.reason) lines.push(`why ${failure.layer}: ${failure.reason}`);
+  for (const aside of failure.setAside ?? []) lines.push(`set aside: ${aside.evidence} (${aside.why})`);
   return lines;
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JourneyResult, Layer, Outcome, RunResult } from '../result/types.js';
+import { journeyResult } from '../result/results.fixtures.js';
 import { HISTORY_FILE, MAX_HISTORY_RUNS, appendHistory, createHistoryWriter, parseHistory, readHistory } from './history.js';
 
 function root(): string {
@@ -10,7 +11,7 @@ function root(): string {
 }
 
 function journey(name: string, outcome: Outcome, layer?: Layer): JourneyResult {
-  return { name, file: `${name}.yaml`, tags: [], outcome, durationMs: 1, attempts: [], ...(layer ? { layer } : {}) };
+  return journeyResult(outcome, { name, file: `${name}.yaml`, ...(layer ? { layer } : {}) });
 }
 
 function run(runId: string, journeys: JourneyResult[], env?: string): RunResult {

@@ -169,7 +169,7 @@ export function recordRun(file: HistoryFile | undefined, run: RunResult, dir?: s
       [env]: {
         runId: run.runId,
         outcome: journey.outcome,
-        ...(journey.layer ? { layer: journey.layer } : {}),
+        ...(journey.outcome === 'failed' || (journey.outcome === 'flaky' && journey.layer !== undefined) ? { layer: journey.layer } : {}),
         startedAt: journey.startedAt ?? run.startedAt,
       },
     };

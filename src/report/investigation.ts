@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import type { JourneyResult, Layer, Outcome, RunResult, RunStatus, Transition, Trigger } from '../result/types.js';
 import { LAYERS } from '../result/types.js';
 import { describeTransition } from '../classify/transition.js';
-import { formatDuration, nextChecks } from '../classify/hints.js';
+import { nextChecks } from '../classify/hints.js';
+import { formatDuration } from '../util/format.js';
 import { evidenceOf, failureLines, finishedAt, shownAttempt } from './failure-detail.js';
 import { writeJsonAtomic } from './json.js';
 import { cell, code, codeCell, table, text } from './markdown.js';
@@ -119,7 +120,7 @@ function timeline(run: RunResult): TimelineEvent[] {
     .map((j) => ({ journey: j, at: finishedAt(j) }))
     .filter((e): e is { journey: JourneyResult; at: string } => e.at !== undefined)
     .sort((a, b) => a.at.localeCompare(b.at))
-    .map(({ journey, at }): TimelineEvent => ({ at, event: 'journey finished', journey: journey.name, outcome: journey.outcome, ...(journey.layer ? { layer: journey.layer } : {}) }));
+    .map(({ journey, at }): TimelineEvent => ({ at, event: 'journey finished', journey: journey.name, outcome: journey.outcome, ...(journey.outcome === 'failed' ? { layer: journey.layer } : {}) }));
   const end = run.finishedAt ?? new Date(Date.parse(run.startedAt) + run.durationMs).toISOString();
   return [
     { at: run.startedAt, event: 'run started' },

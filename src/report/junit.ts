@@ -85,7 +85,7 @@ function testcase(journey: JourneyResult, base: string | undefined): string {
     case 'flaky':
       for (const attempt of journey.attempts.filter((a) => a.outcome !== 'passed')) {
         const tag = attempt.outcome === 'error' ? 'flakyError' : 'flakyFailure';
-        const type = attempt.failure?.layer ?? attempt.error?.code;
+        const type = attempt.outcome === 'failed' ? attempt.failure.layer : attempt.error.code;
         children.push(
           `      <${tag}${attrs({ message: attemptHeadline(attempt), type })}>` +
             `<stackTrace>${xmlText(body(attempt, base))}</stackTrace></${tag}>`,
@@ -96,16 +96,16 @@ function testcase(journey: JourneyResult, base: string | undefined): string {
       children.push(`      ${element('failure', { message: headline(journey), type: journey.layer }, body(shown, base))}`);
       for (const attempt of journey.attempts.slice(0, -1).filter((a) => a.outcome !== 'passed')) {
         children.push(
-          `      <rerunFailure${attrs({ message: attemptHeadline(attempt), type: attempt.failure?.layer ?? attempt.error?.code })}>` +
+          `      <rerunFailure${attrs({ message: attemptHeadline(attempt), type: attempt.outcome === 'failed' ? attempt.failure.layer : attempt.error.code })}>` +
             `<stackTrace>${xmlText(body(attempt, base))}</stackTrace></rerunFailure>`,
         );
       }
       break;
     case 'error':
-      children.push(`      ${element('error', { message: headline(journey), type: journey.error?.code }, body(shown, base))}`);
+      children.push(`      ${element('error', { message: headline(journey), type: journey.error.code }, body(shown, base))}`);
       break;
     case 'skipped':
-      children.push(`      <skipped${attrs({ message: journey.reason ?? 'skipped' })}/>`);
+      children.push(`      <skipped${attrs({ message: journey.reason })}/>`);
       break;
   }
   // Attachments also go to system-out: that is where the Jenkins plugin and GitLab look.

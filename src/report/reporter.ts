@@ -1,7 +1,8 @@
 /**
- * Reporters are optional hooks behind one multiplexer that redacts every payload once
- * and isolates failures: a broken reporter is recorded, never allowed to stop the run,
- * and never decides the exit code (the CLI does, from the run summary).
+ * Reporters are optional hooks behind one multiplexer that isolates failures: a broken
+ * reporter is recorded, never allowed to stop the run, and never decides the exit code
+ * (the CLI does, from the run summary). Results arrive already redacted (the runner's
+ * boundary); reporters never redact.
  */
 import type { JourneyResult, RunResult, Trigger } from '../result/types.js';
 
@@ -43,6 +44,8 @@ export function endOfRunReporter(name: string, write: (run: RunResult, runDir: s
 export interface ReporterFailure {
   readonly reporter: string;
   readonly hook: string;
+  /** Node's error code when there is one (ENOSPC, EACCES…), else REPORTER_BUG. */
+  readonly code: string;
   readonly message: string;
   /** True for reporters whose output is the record of the run (run.json): losing it is a runner fault. */
   readonly essential: boolean;
@@ -55,10 +58,7 @@ export interface Multiplexer {
   readonly failures: readonly ReporterFailure[];
 }
 
-export function multiplex(
-  reporters: readonly (Reporter & { essential?: boolean })[],
-  redact: <T>(value: T) => T,
-): Multiplexer {
+export function multiplex(reporters: readonly (Reporter & { essential?: boolean })[]): Multiplexer {
   const failures: ReporterFailure[] = [];
   const broken = new Set<string>();
   async function each(hook: 'onRunStart' | 'onJourneyEnd' | 'onRunEnd', call: (r: Reporter) => unknown): Promise<void> {
@@ -69,10 +69,12 @@ export function multiplex(
       } catch (error) {
         // One report per reporter is enough: a full disk fails every later write too.
         broken.add(reporter.name);
+        const code = (error as { code?: unknown } | null)?.code;
         failures.push({
           reporter: reporter.name,
           hook,
-          message: redact(error instanceof Error ? error.message : String(error)),
+          code: typeof code === 'string' && code !== '' ? code : 'REPORTER_BUG',
+          message: error instanceof Error ? error.message : String(error),
           essential: reporter.essential ?? false,
         });
       }
@@ -80,16 +82,8 @@ export function multiplex(
   }
   return {
     failures,
-    onRunStart: (start) => each('onRunStart', (r) => r.onRunStart?.(redact(start))),
-    // The snapshot is built from results that were redacted as they finished: redacting it
-    // again here would copy every earlier result once per journey (quadratic in the run).
-    onJourneyEnd: (result, snapshot) => {
-      const safeResult = redact(result);
-      return each('onJourneyEnd', (r) => r.onJourneyEnd?.(safeResult, snapshot));
-    },
-    onRunEnd: (run) => {
-      const safe = redact(run);
-      return each('onRunEnd', (r) => r.onRunEnd?.(safe));
-    },
+    onRunStart: (start) => each('onRunStart', (r) => r.onRunStart?.(start)),
+    onJourneyEnd: (result, snapshot) => each('onJourneyEnd', (r) => r.onJourneyEnd?.(result, snapshot)),
+    onRunEnd: (run) => each('onRunEnd', (r) => r.onRunEnd?.(run)),
   };
 }

@@ -5,7 +5,7 @@
  * recovered, a flaky one, a failed one with assertions and evidence, an error, and one
  * skipped by an interruption.
  */
-import type { AttemptResult, JourneyResult, RunResult } from '../result/types.js';
+import type { AttemptResult, JourneyResult, RunResult, StoppedAttempt } from '../result/types.js';
 
 const T0 = Date.parse('2026-11-22T09:15:02.000Z');
 const at = (ms: number): string => new Date(T0 + ms).toISOString();
@@ -18,7 +18,7 @@ const passedAttempt = (startMs: number, durationMs: number): AttemptResult => ({
   steps: [{ name: 'GET /healthz', kind: 'request', phase: 'entry', index: 0, durationMs: 12, status: 'passed' }],
 });
 
-const routeFailure: AttemptResult = {
+const routeFailure = {
   attempt: 1,
   outcome: 'failed',
   startedAt: at(100),
@@ -50,7 +50,28 @@ const routeFailure: AttemptResult = {
     { name: 'the refund is recorded', kind: 'request', phase: 'result', index: 0, durationMs: 0, status: 'skipped', reason: 'a previous stage failed' },
   ],
   evidence: [{ kind: 'screenshot', path: 'evidence/refund-api/attempt-1/page.png' }],
-};
+} satisfies AttemptResult;
+
+const flakyFailure = {
+  attempt: 1,
+  outcome: 'failed',
+  startedAt: at(0),
+  durationMs: 500,
+  stage: 'entry',
+  failure: { layer: 'app', hint: '500 on POST /api/login: the app failed', message: 'status (500) == 200' },
+  steps: [
+    {
+      name: 'sign in',
+      kind: 'request',
+      phase: 'entry',
+      index: 0,
+      durationMs: 500,
+      status: 'failed',
+      failure: { layer: 'app', hint: '500 on POST /api/login', message: 'status (500) == 200' },
+      assertions: [{ kind: 'status', expression: 'status (500) == 200', expected: 200, actual: 500, passed: false }],
+    },
+  ],
+} satisfies StoppedAttempt;
 
 export const JOURNEYS = {
   recovered: {
@@ -72,27 +93,13 @@ export const JOURNEYS = {
     startedAt: at(0),
     durationMs: 900,
     transition: { kind: 'unchanged', from: 'passed', to: 'flaky', previousRunId: 'prev-run' },
+    stage: 'entry',
+    layer: 'app',
+    hint: flakyFailure.failure.hint,
+    message: flakyFailure.failure.message,
+    retried: flakyFailure,
     attempts: [
-      {
-        attempt: 1,
-        outcome: 'failed',
-        startedAt: at(0),
-        durationMs: 500,
-        stage: 'entry',
-        failure: { layer: 'app', hint: '500 on POST /api/login: the app failed', message: 'status (500) == 200' },
-        steps: [
-          {
-            name: 'sign in',
-            kind: 'request',
-            phase: 'entry',
-            index: 0,
-            durationMs: 500,
-            status: 'failed',
-            failure: { layer: 'app', hint: '500 on POST /api/login', message: 'status (500) == 200' },
-            assertions: [{ kind: 'status', expression: 'status (500) == 200', expected: 200, actual: 500, passed: false }],
-          },
-        ],
-      },
+      flakyFailure,
       passedAttempt(500, 400),
     ],
   },
@@ -105,8 +112,9 @@ export const JOURNEYS = {
     durationMs: 412,
     stage: 'action',
     layer: 'route',
-    hint: routeFailure.failure!.hint,
+    hint: routeFailure.failure.hint,
     message: 'status (404) == 201',
+    failure: routeFailure.failure,
     transition: { kind: 'broke', from: 'passed', to: 'route', previousRunId: 'prev-run' },
     runtime: routeFailure.runtime,
     attempts: [routeFailure],

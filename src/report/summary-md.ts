@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { JourneyResult, Outcome, RunResult } from '../result/types.js';
 import { LAYERS } from '../result/types.js';
 import { describeTransition } from '../classify/transition.js';
-import { formatDuration } from '../classify/hints.js';
+import { formatDuration } from '../util/format.js';
 import { attemptHeadline } from './failure-detail.js';
 import { cell, code, codeCell, table, text } from './markdown.js';
 import { endOfRunReporter } from './reporter.js';
@@ -42,7 +42,7 @@ export function verdictLine(run: RunResult): string {
   const layers = LAYERS.filter((layer) => run.journeys.some((j) => j.outcome === 'failed' && j.layer === layer));
   const where = layers.length > 0 ? ` (look at: ${layers.join(', ')})` : '';
   if (run.status === 'interrupted') {
-    const finished = total - run.journeys.filter((j) => j.reason === 'interrupted').length;
+    const finished = total - run.journeys.filter((j) => j.outcome === 'skipped' && j.reason === 'interrupted').length;
     const failed = c.failed > 0 ? `, ${c.failed} failed${where}` : '';
     return `⏹️ pathproof: interrupted — ${finished} of ${total} journeys finished${failed}${suffix}`;
   }

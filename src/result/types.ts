@@ -1,8 +1,13 @@
 /**
- * The shared language of pathproof: outcomes, layers, observations and results.
+ * The shared language of pathproof: outcomes, layers, observations, symptoms and results.
  *
  * This module imports nothing. Every other folder speaks in these types; reporters,
  * metrics and the CLI read them, the runner and step drivers produce them.
+ *
+ * Data flow (one verdict pipeline): a step driver observes and returns an observation and,
+ * when something is wrong, a typed {@link Symptom}; `src/classify` alone turns symptom and
+ * observation into a {@link Failure}; the runner alone decides `failed` (the target) versus
+ * `error` (pathproof could not verify), and redacts what came from outside at one boundary.
  */
 
 /** How one journey ended (DESIGN §2). */
@@ -33,13 +38,32 @@ export type StageName = 'entry' | 'open' | 'action' | 'result';
 
 export const STAGES = ['entry', 'open', 'action', 'result'] as const satisfies readonly StageName[];
 
-/** `runtime` (version / environment truth) is checked before any stage. */
+/** `runtime` (version / environment / facts truth) is checked before any stage. */
 export type Phase = 'runtime' | StageName;
+
+/**
+ * What an assertion checked. HTTP: `status`, `header`, `json`, `body`, `maxMs`, `capture`.
+ * Runtime truth: `version`, `environment`, `fact`. Browser: `status` (the document), `see`,
+ * `notSee`, `url`, `capture`.
+ */
+export type AssertionKind =
+  | 'status'
+  | 'header'
+  | 'json'
+  | 'body'
+  | 'maxMs'
+  | 'capture'
+  | 'version'
+  | 'environment'
+  | 'fact'
+  | 'see'
+  | 'notSee'
+  | 'url'
+  | `container.${string}`;
 
 /** One condition as written, with what was expected and what was seen: `status (404) == 200`. */
 export interface AssertionResult {
-  /** What was checked: `status`, `header`, `json`, `body`, `maxMs`, `version`, `see`, … */
-  readonly kind: string;
+  readonly kind: AssertionKind;
   /** Human-readable condition with the actual value, Gatus style: `status (404) == 200`. */
   readonly expression: string;
   /** JSON path, header name, locator… when the condition has a subject. */
@@ -85,9 +109,17 @@ export interface HttpObservation {
   readonly remoteAddress?: string;
   readonly remotePort?: number;
   readonly redirects: readonly RedirectHop[];
+  /**
+   * Set when a reused keep-alive connection failed before any response byte and the request
+   * was sent again on a fresh connection (what a browser does): the code of the first failure.
+   */
+  readonly retriedOnFreshConnection?: string;
 }
 
-/** A request the page made that failed or answered >= 400 (browser evidence). */
+/**
+ * A request the page made that failed or answered >= 400 (browser evidence). Only
+ * first-party requests are kept here; third-party ones are in {@link ThirdPartyEvidence}.
+ */
 export interface FailedRequest {
   readonly method: string;
   readonly url: string;
@@ -97,11 +129,27 @@ export interface FailedRequest {
   readonly resourceType?: string;
   readonly durationMs?: number;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The start of the reply body when the browser gave it (error replies of first-party
+   * documents and API calls). Absent means *not captured*: unknown, never empty.
+   */
+  readonly body?: string;
+  /**
+   * `step`: started by the failing step itself (or the action just before it, whose effects
+   * it waited for); `page`: started earlier on the same page (its load, background calls).
+   */
+  readonly startedBy?: 'step' | 'page';
+  /** A later request for the same method and path answered < 400: the page retried it and it worked. */
+  readonly laterSucceeded?: boolean;
+  /** The label of a step that passed on this page after this request had failed: the page went on. */
+  readonly handledBefore?: string;
+  /** The request submitted credentials (a login form, an OAuth grant): a 403 then is a refused login. */
+  readonly sendsCredentials?: boolean;
 }
 
 /**
  * A request the page started that had neither a response nor a failure when the step
- * failed: the call the page was still waiting for (browser evidence).
+ * failed: the call the page was still waiting for (browser evidence, first-party only).
  */
 export interface PendingRequest {
   readonly method: string;
@@ -109,6 +157,39 @@ export interface PendingRequest {
   readonly resourceType?: string;
   /** How long it had been waiting when the evidence was taken. */
   readonly pendingMs: number;
+  readonly startedBy?: 'step' | 'page';
+  /** The same method and path answered before on this page: a repeating poll, not a hung call. */
+  readonly repeating?: boolean;
+}
+
+/** An uncaught error in the page's scripts, with the script it came from when the stack says. */
+export interface ScriptError {
+  readonly message: string;
+  /** URL of the script at the top of the stack (absent when the stack names none: inline or eval). */
+  readonly source?: string;
+}
+
+/**
+ * Third-party evidence of a browser step: requests to origins that are not first-party
+ * (the journey's target plus `origins:`) and errors thrown by their scripts. Evidence only:
+ * it never fails a step and never becomes the layer.
+ */
+export interface ThirdPartyEvidence {
+  readonly failedRequests: readonly FailedRequest[];
+  readonly scriptErrors: readonly ScriptError[];
+}
+
+/** The normal replies of one origin seen so far, to tell an app's reply from one generated in front of it. */
+export interface OriginBaseline {
+  readonly origin: string;
+  /** How many normal (< 400) replies this is built from. */
+  readonly replies: number;
+  /** `server` header values seen on normal replies (empty: none carried one). */
+  readonly servers: readonly string[];
+  /** Header names every normal reply carried (lower case). */
+  readonly commonHeaders: readonly string[];
+  /** Content-type families of the normal replies per first path segment: `/api/` → ['json']. */
+  readonly contentTypes: Readonly<Record<string, readonly string[]>>;
 }
 
 /** What a browser step saw. */
@@ -116,14 +197,24 @@ export interface BrowserObservation {
   readonly kind: 'browser';
   readonly url: string;
   readonly title?: string;
-  /** Status of the main document of the last navigation. */
+  /** The page's first-level heading, when it has one (a soft "Page not found" shows here). */
+  readonly heading?: string;
+  /** Status of the main document of the current page. */
   readonly documentStatus?: number;
   readonly documentHeaders?: Readonly<Record<string, string>>;
+  /** Start of the document's body when it answered >= 400 and the browser gave it. */
+  readonly documentBody?: string;
+  /** First-party requests of the current page that failed, in the order they started. */
   readonly failedRequests: readonly FailedRequest[];
-  /** xhr/fetch requests of the step still unanswered when it failed, oldest first. */
+  /** First-party xhr/fetch requests still unanswered when the step failed, oldest first. */
   readonly pendingRequests?: readonly PendingRequest[];
   readonly consoleErrors: readonly string[];
+  /** Uncaught errors of first-party scripts (or of scripts the stack does not name). */
   readonly pageErrors: readonly string[];
+  /** Third-party failures: evidence only. */
+  readonly thirdParty?: ThirdPartyEvidence;
+  /** The normal replies of first-party origins on this page (who generated an error reply?). */
+  readonly baselines?: readonly OriginBaseline[];
   /** The locator that did not match, and what the page had instead. */
   readonly locator?: string;
   readonly candidates?: readonly string[];
@@ -134,11 +225,70 @@ export interface BrowserObservation {
 
 export type Observation = HttpObservation | BrowserObservation;
 
+/** A request as a symptom names it (method and absolute URL). */
+export interface RequestRef {
+  readonly method: string;
+  readonly url: string;
+  /** The request submitted credentials (a password or secret field, an OAuth grant): a credential exchange. */
+  readonly sendsCredentials?: boolean;
+}
+
+/**
+ * What a driver saw go wrong, typed, before anyone judged it. Drivers return symptoms;
+ * `src/classify` turns (step, symptom, observation, assertions) into a {@link Failure}.
+ */
+export type Symptom =
+  /** No HTTP response: a transport error with a stable code (ECONNREFUSED, UND_ERR_*, PATHPROOF_*). */
+  | {
+      readonly kind: 'transport';
+      readonly request: RequestRef;
+      readonly code: string;
+      readonly message: string;
+      /** Where the exchange broke: dns, connect, tls, request, headers, body, redirect, aborted. */
+      readonly phase?: string;
+      /** The exchange's time budget, for "answered nothing within 10s". */
+      readonly timeoutMs?: number;
+    }
+  /** A response arrived and at least one assertion (status, json, body, capture, maxMs…) failed. */
+  | { readonly kind: 'response'; readonly request: RequestRef }
+  /** Runtime truth (version, environment, a named fact) is not what it should be, or not exposed. */
+  | {
+      readonly kind: 'runtime';
+      readonly check: 'version' | 'environment' | 'fact';
+      /** The fact's name (`workflow-plugin-enabled`). */
+      readonly name?: string;
+      readonly expected?: string;
+      readonly served?: string;
+      /** Where it was read: `GET /version ($.version)`. */
+      readonly source: string;
+      /** Why nothing was read, when nothing was. */
+      readonly why?: string;
+      readonly servedBy?: string;
+    }
+  /** A browser step failed: what the user would have seen. */
+  | {
+      readonly kind: 'page';
+      readonly what: PageSymptom;
+      /** Short, user-facing: `click role=button[name="Submit"]: no visible element matched within 10s`. */
+      readonly message: string;
+    };
+
+/** The visible symptom of a failed browser step. */
+export type PageSymptom = 'navigation-failed' | 'locator-missing' | 'locator-ambiguous' | 'assertion-failed' | 'timeout';
+
 /** A file written as evidence, relative to the run directory. */
 export interface EvidenceFile {
   readonly kind: 'screenshot' | 'trace' | 'body' | 'other';
   readonly path: string;
   readonly description?: string;
+}
+
+/** Evidence that was considered for a failure and not chosen as its cause, with why. */
+export interface SetAside {
+  /** `GET /api/notifications → 502`, `fonts.example.net (DNS)`, `TypeError: x is undefined`. */
+  readonly evidence: string;
+  /** `third-party`, `the page retried it and it worked`, `handled: see "Orders" passed after it`. */
+  readonly why: string;
 }
 
 /** Why the target failed a step: layer, one-line hint, the evidence. */
@@ -150,20 +300,75 @@ export interface Failure {
   readonly message: string;
   /** Stable code when the failure came from transport (ECONNREFUSED, UND_ERR_HEADERS_TIMEOUT…). */
   readonly code?: string;
-  /** Why this layer was chosen, e.g. `server: nginx/1.22.1 and nginx's stock 502 page`. */
+  /** Why this layer was chosen: which evidence decided, e.g. `server: nginx/1.22.1 and nginx's stock 502 page`. */
   readonly reason?: string;
+  /** Evidence weighed and not chosen, with why. */
+  readonly setAside?: readonly SetAside[];
+  /** The HTTP status the decisive evidence carried (for transitions: `404 → 401`). */
+  readonly status?: number;
 }
+
+/**
+ * Stable codes of {@link RunnerError}: why pathproof could not verify. Catalogued in the
+ * README ("Runner error codes"). Never a verdict on the target; exit code 3.
+ */
+export type RunnerErrorCode =
+  /** The run was interrupted (SIGINT/SIGTERM) while the step ran. */
+  | 'INTERRUPTED'
+  /** A step did not settle 2s after its deadline: a pathproof or driver hang. */
+  | 'STEP_HUNG'
+  /** A `wait:` pause longer than the time left: the journey's timeouts are misconfigured. */
+  | 'STEP_DEADLINE'
+  /** A `{{ name }}` placeholder has no captured value (the capturing step did not run). */
+  | 'CAPTURE_MISSING'
+  /** The request cannot be built from the journey (bad URL, no target for a relative path). */
+  | 'REQUEST_INVALID'
+  /** The request was built but cannot be sent as written (a header value with a newline…): the target was not contacted. */
+  | 'REQUEST_NOT_SENDABLE'
+  /** A relative `goto` with no journey `target`. */
+  | 'NO_TARGET'
+  /** A journey with browser steps ran without browser support. */
+  | 'BROWSER_UNAVAILABLE'
+  /** No Chromium found (PATHPROOF_CHROMIUM, PATHPROOF_BROWSER_WS, Playwright's, PATH). */
+  | 'BROWSER_NOT_FOUND'
+  /** Chromium could not be launched or connected to. */
+  | 'BROWSER_LAUNCH_FAILED'
+  /** The browser closed or crashed during the step. */
+  | 'BROWSER_CRASHED'
+  /** The browser support of the run was already closed. */
+  | 'BROWSER_CLOSED'
+  /** Playwright threw something that is not a verdict (an invalid CSS selector…). */
+  | 'BROWSER_STEP_ERROR'
+  /** The playwright package could not be loaded. */
+  | 'PLAYWRIGHT_MISSING'
+  /** The container engine could not be reached or refused the request. */
+  | 'ENGINE_UNREACHABLE'
+  /** An unexpected exception in pathproof itself. */
+  | 'RUNNER_BUG';
 
 /** Why *we* could not verify: never blamed on the target. */
 export interface RunnerError {
-  readonly code: string;
+  readonly code: RunnerErrorCode;
+  readonly message: string;
+}
+
+/** Something worth showing about a step that did not decide its outcome. */
+export interface StepNote {
+  /**
+   * `third-party`: third-party requests failed or their scripts threw (evidence only);
+   * `page-error`: the page's own script threw during a step that passed;
+   * `fresh-connection`: a reused keep-alive connection was closed by the server and the
+   * request was sent again on a fresh one.
+   */
+  readonly kind: 'third-party' | 'page-error' | 'fresh-connection';
+  /** One line: `2 third-party requests failed: fonts.example.invalid (DNS), stats.example.invalid (DNS)`. */
   readonly message: string;
 }
 
 interface StepResultBase {
   /** The step's `name:` or a generated label such as `GET /api/orders` or `click role=button[name="Submit"]`. */
   readonly name: string;
-  /** The action key: `request`, `goto`, `click`, … */
+  /** The action key: `request`, `goto`, `click`, …; `runtime.version`, `runtime.fact` for runtime truth. */
   readonly kind: string;
   readonly phase: Phase;
   readonly index: number;
@@ -173,6 +378,7 @@ interface StepResultBase {
   readonly evidence?: readonly EvidenceFile[];
   /** Values captured by this step, by name (secrets redacted). */
   readonly captured?: Readonly<Record<string, string>>;
+  readonly notes?: readonly StepNote[];
 }
 
 export type StepResult =
@@ -181,31 +387,44 @@ export type StepResult =
   | (StepResultBase & { readonly status: 'error'; readonly error: RunnerError })
   | (StepResultBase & { readonly status: 'skipped'; readonly reason: string });
 
-export type StepStatus = StepResult['status'];
+/** One value of runtime truth: what should be served, what is, and where it was read. */
+export interface TruthValue {
+  readonly expected?: string;
+  readonly served?: string;
+  readonly source?: string;
+}
 
-/** Runtime truth seen during an attempt (DESIGN §1 `runtime`). */
+/** Runtime truth seen during an attempt (DESIGN §1 `runtime`, §7). */
 export interface RuntimeTruth {
-  readonly version?: { readonly expected?: string; readonly served?: string; readonly source?: string };
-  readonly environment?: { readonly expected?: string; readonly served?: string; readonly source?: string };
+  readonly version?: TruthValue;
+  readonly environment?: TruthValue;
+  /** Named in-platform facts (`runtime.facts`), by name. */
+  readonly facts?: Readonly<Record<string, TruthValue>>;
   /** Which endpoint actually answered: `server`, `via`, `x-served-by`… or the remote address. */
   readonly servedBy?: string;
   readonly remoteAddress?: string;
 }
 
-export interface AttemptResult {
+interface AttemptBase {
   readonly attempt: number;
-  readonly outcome: 'passed' | 'failed' | 'error';
   readonly startedAt: string;
   readonly durationMs: number;
-  /** The phase the attempt stopped in (failed or errored); absent when it passed. */
-  readonly stage?: Phase;
-  readonly failure?: Failure;
-  readonly error?: RunnerError;
   readonly runtime?: RuntimeTruth;
   readonly steps: readonly StepResult[];
   /** Evidence of the whole attempt (a Playwright trace with --trace on-failure). */
   readonly evidence?: readonly EvidenceFile[];
+  /** Notes of its steps (third-party failures, page errors of passing steps…), without repeats. */
+  readonly notes?: readonly StepNote[];
 }
+
+/** One attempt of a journey: passed, failed (the target) or error (pathproof could not verify). */
+export type AttemptResult =
+  | (AttemptBase & { readonly outcome: 'passed' })
+  | (AttemptBase & { readonly outcome: 'failed'; readonly stage: Phase; readonly failure: Failure })
+  | (AttemptBase & { readonly outcome: 'error'; readonly stage: Phase; readonly error: RunnerError });
+
+/** The attempts that did not pass. */
+export type StoppedAttempt = Exclude<AttemptResult, { readonly outcome: 'passed' }>;
 
 export type TransitionKind = 'recovered' | 'broke' | 'progressed' | 'regressed' | 'unchanged' | 'new';
 
@@ -217,21 +436,14 @@ export interface Transition {
   readonly previousRunId?: string;
 }
 
-export interface JourneyResult {
+interface JourneyBase {
   readonly name: string;
   readonly file: string;
   readonly tags: readonly string[];
-  readonly outcome: Outcome;
+  /** What the journey guards (`protects:`): reports group broken journeys by it, identity first. */
+  readonly protects?: 'data' | 'code' | 'identity';
   readonly startedAt?: string;
   readonly durationMs: number;
-  /** How far the user got: the phase that failed (failed / error). */
-  readonly stage?: Phase;
-  readonly layer?: Layer;
-  readonly hint?: string;
-  readonly message?: string;
-  readonly error?: RunnerError;
-  /** Why a journey was skipped (`interrupted`, `filtered`, …). */
-  readonly reason?: string;
   readonly transition?: Transition;
   readonly runtime?: RuntimeTruth;
   /**
@@ -239,8 +451,47 @@ export interface JourneyResult {
    * verified, so a pass does not prove the certificate a user's browser would see is valid.
    */
   readonly insecure?: true;
+  /** Notes of the attempt shown (third-party failures, page errors of passing steps…). */
+  readonly notes?: readonly StepNote[];
   readonly attempts: readonly AttemptResult[];
 }
+
+/**
+ * One journey's result, a union on `outcome`. The flat `stage`, `layer`, `hint` and
+ * `message` fields are part of run.json's stable surface (DESIGN §6); `failure` and
+ * `error` carry the whole story.
+ */
+export type JourneyResult =
+  | (JourneyBase & { readonly outcome: 'passed' })
+  | (JourneyBase & {
+      readonly outcome: 'flaky';
+      /** The attempt that was retried away: its stage and what went wrong. */
+      readonly stage: Phase;
+      readonly layer?: Layer;
+      readonly hint: string;
+      readonly message: string;
+      readonly retried: StoppedAttempt;
+    })
+  | (JourneyBase & {
+      readonly outcome: 'failed';
+      readonly stage: Phase;
+      readonly layer: Layer;
+      readonly hint: string;
+      readonly message: string;
+      readonly failure: Failure;
+    })
+  | (JourneyBase & {
+      readonly outcome: 'error';
+      readonly stage?: Phase;
+      readonly hint: string;
+      readonly message: string;
+      readonly error: RunnerError;
+    })
+  | (JourneyBase & {
+      readonly outcome: 'skipped';
+      /** Why it did not run (`interrupted`, …). */
+      readonly reason: string;
+    });
 
 export type Counts = Record<Outcome, number>;
 
@@ -282,3 +533,12 @@ export const EXIT = {
   /** SIGINT / SIGTERM stopped the run before it finished; run.json holds what finished. */
   interrupted: 4,
 } as const;
+
+/** Replaces every secret value (in every encoding pathproof recognises) with `***`. */
+export interface Redactor {
+  redact(text: string): string;
+  /** Deep copy of a JSON-like value with every string *value* redacted (keys are never touched). */
+  redactDeep<T>(value: T): T;
+  /** True when the text holds a secret value. */
+  holdsSecret(text: string): boolean;
+}

@@ -1,52 +1,62 @@
 /**
  * One journey: runtime truth, then the stages in order, with retries. Every attempt is
  * kept; the outcome is computed from them by one pure function.
+ *
+ * The runner is kind-agnostic: it plans items (runtime checks and stage steps), runs each
+ * through its driver under the step's deadline, and settles each outcome the same way —
+ * redact at the one boundary, classify a symptom through src/classify, and decide `failed`
+ * (the target) versus `error` (pathproof could not verify). It never asks what kind a step
+ * is: the registry says whether it needs a browser and how it is labelled.
  */
 import type { Clock } from '../result/clock.js';
+import { foldBaseline } from '../result/baseline.js';
+import { firstPartyOrigins, originOf } from '../result/origins.js';
 import type {
   AttemptResult,
   EvidenceFile,
   JourneyResult,
+  Layer,
   Observation,
+  OriginBaseline,
   Phase,
+  Redactor,
   RunnerError,
   RuntimeTruth,
+  StepNote,
   StepResult,
+  StoppedAttempt,
+  TruthValue,
 } from '../result/types.js';
 import { STAGES } from '../result/types.js';
 import { stepKind } from '../journey/schema.js';
-import type { Step, StepKind } from '../journey/schema.js';
+import type { RuntimeCheck, Step, StepKind } from '../journey/schema.js';
 import type { LoadedJourney } from '../journey/load.js';
 import { substituteCaptures } from '../journey/interpolate.js';
-import type {
-  BrowserAttempt,
-  BrowserSupport,
-  EvidenceSink,
-  HttpDeps,
-  Redactor,
-  StepContext,
-  StepDriver,
-  StepDrivers,
-  StepOutcome,
-} from '../steps/types.js';
+import type { BrowserAttempt, BrowserSupport, EvidenceSink, HttpDeps, StepContext, StepKindEntry, StepOutcome, StepRegistry } from '../steps/types.js';
 import { RunnerFault } from '../steps/types.js';
 import { createCookieJar } from '../steps/cookie-jar.js';
-import { checkRuntime } from './runtime.js';
-import type { RuntimeCheckOutcome } from './runtime.js';
+import { labelRuntime, runRuntimeCheck } from '../steps/runtime/read.js';
+import type { RuntimeStep } from '../steps/runtime/read.js';
+import { servedByHeaders } from '../steps/served-by.js';
+import { classifyFailure, isRunnerSide, notesOf } from '../classify/index.js';
+import { requestLabel } from '../classify/hints.js';
+import { errorCode, firstLine } from '../util/errors.js';
 import { computeOutcome } from './outcome.js';
-import { describeStep } from './describe-step.js';
+import { redactOutcome, redactValues } from './redact.js';
 
 export interface JourneyDeps {
   readonly clock: Clock;
   readonly http: HttpDeps;
   /** Absent when no selected journey has browser steps: Playwright is never loaded then. */
   readonly browser: BrowserSupport | undefined;
-  readonly drivers: StepDrivers;
+  readonly steps: StepRegistry;
   readonly redactor: Redactor;
   readonly evidence: (journey: string, attempt: number) => EvidenceSink;
   readonly defaults: { readonly journeyTimeoutMs: number; readonly stepTimeoutMs: number; readonly retries: number };
   /** --expect-version (or the named environment's): overrides the journey's `runtime.version.expect`. */
   readonly expectVersion?: string;
+  /** First-party origins from pathproof.yaml `origins:`, added to every journey's own. */
+  readonly origins?: readonly string[];
   /** Aborted when the run is interrupted hard (after the grace period). */
   readonly signal: AbortSignal;
   /** Set when the run stops taking new work (SIGTERM): no new attempt starts. */
@@ -54,7 +64,7 @@ export interface JourneyDeps {
 }
 
 /** Extra time a driver gets past its deadline before we call it hung (our fault, not the target's). */
-const HANG_GRACE_MS = 2_000;
+export const HANG_GRACE_MS = 2_000;
 
 export async function runJourney(loaded: LoadedJourney, deps: JourneyDeps): Promise<JourneyResult> {
   const { journey } = loaded;
@@ -62,59 +72,134 @@ export async function runJourney(loaded: LoadedJourney, deps: JourneyDeps): Prom
   const attempts: AttemptResult[] = [];
   const startedAt = deps.clock.wallNow().toISOString();
   const start = deps.clock.now();
+  const planned = plan(loaded, deps);
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
     if (attempt > 1 && (deps.stopping() || deps.signal.aborted)) break;
-    const result = await runAttempt(loaded, attempt, deps);
+    const result = await runAttempt(loaded, planned, attempt, deps);
     attempts.push(result);
     if (result.outcome === 'passed') break;
     if (deps.signal.aborted) break;
   }
-  const durationMs = Math.round(deps.clock.now() - start);
-  const interrupted = deps.signal.aborted && attempts.at(-1)?.error?.code === 'INTERRUPTED';
-  const outcome = interrupted ? 'skipped' : computeOutcome(attempts);
   const last = attempts.at(-1);
-  // For a flaky journey the failure worth showing is the one that was retried away.
-  const shown = outcome === 'flaky' ? attempts.find((a) => a.outcome !== 'passed') : last;
   const base = {
     name: journey.name,
     file: loaded.file,
     tags: journey.tags,
-    outcome,
+    ...(journey.protects === undefined ? {} : { protects: journey.protects }),
     startedAt,
-    durationMs,
-    runtime: last?.runtime,
+    durationMs: Math.round(deps.clock.now() - start),
+    ...(last?.runtime === undefined ? {} : { runtime: last.runtime }),
     // Loud on purpose: every report shows that certificates were not verified.
     ...(journey.insecure ? { insecure: true as const } : {}),
+    ...(last?.notes === undefined ? {} : { notes: last.notes }),
     attempts,
   };
-  if (interrupted) return { ...base, reason: 'interrupted' };
-  if (outcome === 'passed') return base;
-  return {
-    ...base,
-    stage: shown?.stage,
-    layer: shown?.failure?.layer,
-    hint: shown?.failure?.hint ?? shown?.error?.message,
-    message: shown?.failure?.message ?? shown?.error?.message,
-    error: outcome === 'error' ? shown?.error : undefined,
-  };
+  return journeyResult(base, attempts, deps.signal.aborted);
 }
 
-interface PlannedStep {
+type JourneyBase = Omit<Extract<JourneyResult, { outcome: 'passed' }>, 'outcome'>;
+
+/** The journey's result from its attempts: a union on outcome, the flat fields from the attempt shown. */
+export function journeyResult(base: JourneyBase, attempts: readonly AttemptResult[], aborted: boolean): JourneyResult {
+  const last = attempts.at(-1);
+  if (last === undefined) return { ...base, outcome: 'skipped', reason: 'interrupted' };
+  if (aborted && last.outcome === 'error' && last.error.code === 'INTERRUPTED') return { ...base, outcome: 'skipped', reason: 'interrupted' };
+  const outcome = computeOutcome(attempts);
+  switch (outcome) {
+    case 'passed':
+      return { ...base, outcome };
+    case 'flaky': {
+      // The failure worth showing is the one that was retried away.
+      const retried = attempts.find((a): a is StoppedAttempt => a.outcome !== 'passed');
+      if (retried === undefined) return { ...base, outcome: 'passed' };
+      return { ...base, outcome, ...flat(retried), retried };
+    }
+    default:
+      if (last.outcome === 'failed') return { ...base, outcome: 'failed', stage: last.stage, layer: last.failure.layer, hint: last.failure.hint, message: last.failure.message, failure: last.failure };
+      if (last.outcome === 'error') return { ...base, outcome: 'error', stage: last.stage, hint: last.error.message, message: last.error.message, error: last.error };
+      return { ...base, outcome: 'passed' };
+  }
+}
+
+function flat(attempt: StoppedAttempt): { stage: Phase; layer?: Layer; hint: string; message: string } {
+  if (attempt.outcome === 'failed') return { stage: attempt.stage, layer: attempt.failure.layer, hint: attempt.failure.hint, message: attempt.failure.message };
+  return { stage: attempt.stage, hint: attempt.error.message, message: attempt.error.message };
+}
+
+/** One planned item: a runtime check or a stage step, run the same way. */
+interface PlannedItem {
   readonly phase: Phase;
   readonly index: number;
-  readonly step: Step;
-  readonly kind: StepKind;
+  readonly kind: string;
+  /** The step's own `name:`. */
+  readonly name?: string;
+  readonly timeoutMs?: number;
+  readonly needsBrowser: boolean;
+  /** Resolves `{{ captures }}` against what earlier steps captured: the label and the run, or what is missing. */
+  resolve(vars: ReadonlyMap<string, string>): { label: string; missing: readonly string[]; run: (ctx: StepContext) => Promise<StepOutcome> };
 }
 
-function plan(loaded: LoadedJourney): PlannedStep[] {
-  const steps: PlannedStep[] = [];
-  for (const phase of STAGES) {
-    (loaded.journey[phase] ?? []).forEach((step, index) => steps.push({ phase, index, step, kind: stepKind(step) }));
+function plan(loaded: LoadedJourney, deps: JourneyDeps): PlannedItem[] {
+  const { journey } = loaded;
+  const items: PlannedItem[] = [];
+  // Runtime truth first: a wrong build answering makes every later verdict misleading.
+  const runtime: RuntimeStep[] = [];
+  const version = journey.runtime?.version;
+  if (version) runtime.push({ what: 'version', check: version, ...expectOf(deps.expectVersion ?? version.expect) });
+  const environment = journey.runtime?.environment;
+  if (environment) runtime.push({ what: 'environment', check: environment, ...expectOf(environment.expect) });
+  for (const fact of journey.runtime?.facts ?? []) {
+    const check: RuntimeCheck = fact;
+    runtime.push({ what: 'fact', name: fact.name, check, ...expectOf(fact.expect) });
   }
-  return steps;
+  runtime.forEach((step, index) => {
+    items.push({
+      phase: 'runtime',
+      index,
+      kind: step.what === 'fact' ? 'runtime.fact' : `runtime.${step.what}`,
+      needsBrowser: false,
+      resolve: () => ({ label: labelRuntime(step), missing: [], run: (ctx) => runRuntimeCheck(step, ctx) }),
+    });
+  });
+  for (const phase of STAGES) {
+    (journey[phase] ?? []).forEach((step, index) => {
+      const kind = stepKind(step);
+      const entry = deps.steps[kind] as StepKindEntry<StepKind>;
+      items.push({
+        phase,
+        index,
+        kind,
+        ...(step.name === undefined ? {} : { name: step.name }),
+        ...(step.timeout === undefined ? {} : { timeoutMs: step.timeout }),
+        needsBrowser: entry.needsBrowser(step as never),
+        resolve(vars) {
+          // Labels show the values the step really used: GET /api/items/1, not {{ firstId }}.
+          const resolved = substituteCaptures(step, vars);
+          const value = resolved.value as Step;
+          return {
+            label: step.name ?? entry.label(value as never),
+            missing: resolved.missing,
+            run: (ctx) => entry.driver.run(value as never, ctx),
+          };
+        },
+      });
+    });
+  }
+  return items;
 }
 
-async function runAttempt(loaded: LoadedJourney, attempt: number, deps: JourneyDeps): Promise<AttemptResult> {
+function expectOf(expected: string | undefined): { expected?: string } {
+  return expected === undefined || expected.trim() === '' ? {} : { expected: expected.trim() };
+}
+
+/** What an attempt learns as it goes: runtime truth, the normal replies of each origin, notes. */
+interface AttemptState {
+  readonly truth: { version?: TruthValue; environment?: TruthValue; facts: Record<string, TruthValue> };
+  readonly baselines: Map<string, OriginBaseline>;
+  readonly notes: StepNote[];
+}
+
+async function runAttempt(loaded: LoadedJourney, planned: readonly PlannedItem[], attempt: number, deps: JourneyDeps): Promise<AttemptResult> {
   const { journey } = loaded;
   const { clock } = deps;
   const startedAt = clock.wallNow().toISOString();
@@ -122,102 +207,64 @@ async function runAttempt(loaded: LoadedJourney, attempt: number, deps: JourneyD
   const deadline = start + (journey.timeout ?? deps.defaults.journeyTimeoutMs);
   const vars = new Map<string, string>();
   const evidence = deps.evidence(journey.name, attempt);
+  const firstParty = firstPartyOrigins(journey.target, [...(journey.origins ?? []), ...(deps.origins ?? [])]);
   let browserAttempt: Promise<BrowserAttempt> | undefined;
   const openBrowser = (): Promise<BrowserAttempt> => {
     browserAttempt ??= deps.browser
-      ? deps.browser.openAttempt({ journey: journey.name, attempt, insecure: journey.insecure ?? false })
+      ? deps.browser.openAttempt({ journey: journey.name, attempt, insecure: journey.insecure ?? false, firstParty })
       : Promise.reject(new RunnerFault('BROWSER_UNAVAILABLE', 'this journey has browser steps but no browser was set up for the run'));
     return browserAttempt;
   };
-
   // One user's session: HTTP steps and the browser context share cookies both ways.
   const cookies = createCookieJar();
-  let browserCookieVersion = -1;
-  const syncCookies = async (direction: 'to-browser' | 'from-browser'): Promise<void> => {
-    if (!browserAttempt) return;
-    try {
-      const opened = await browserAttempt;
-      if (direction === 'to-browser') {
-        if (cookies.version === browserCookieVersion) return;
-        await opened.context.addCookies(cookies.toBrowser());
-      } else {
-        cookies.fromBrowser(await opened.context.cookies());
-      }
-      browserCookieVersion = cookies.version;
-    } catch {
-      // No browser or it crashed: the step itself reports that; cookies are not its cause.
-    }
-  };
-
+  const state: AttemptState = { truth: { facts: {} }, baselines: new Map(), notes: [] };
   const steps: StepResult[] = [];
-  const runtime: { -readonly [K in keyof RuntimeTruth]: RuntimeTruth[K] } = {};
-  let stopped: { phase: Phase; result: StepResult } | undefined;
+  let stopped: { phase: Phase; result: Extract<StepResult, { status: 'failed' | 'error' }> } | undefined;
   let attemptEvidence: EvidenceFile[] | undefined;
 
-  const context = (phase: Phase, index: number, stepTimeoutMs: number): StepContext => ({
-    journey: journey.name,
-    attempt,
-    phase,
-    index,
-    target: journey.target,
-    insecure: journey.insecure ?? false,
-    vars,
-    cookies,
-    deadline: Math.min(deadline, clock.now() + stepTimeoutMs),
-    signal: deps.signal,
-    clock,
-    http: deps.http,
-    browser: openBrowser,
-    redactor: deps.redactor,
-    evidence,
-  });
-
   try {
-    // Runtime truth first: a wrong build answering makes every later failure misleading.
-    const checks = [
-      ['version', journey.runtime?.version, deps.expectVersion ?? journey.runtime?.version?.expect] as const,
-      ['environment', journey.runtime?.environment, journey.runtime?.environment?.expect] as const,
-    ];
-    for (const [kind, check, expected] of checks) {
-      if (!check) continue;
-      const stepStart = clock.now();
-      const ctx = context('runtime', steps.length, deps.defaults.stepTimeoutMs);
-      let checked: RuntimeCheckOutcome | undefined;
-      const outcome = await guard(async () => {
-        checked = await checkRuntime(kind, check, expected, ctx);
-        return checked.outcome;
-      }, ctx);
-      if (checked) runtime[kind] = { expected: checked.expected, served: checked.served, source: checked.source };
-      // Redact before toStepResult cuts the body excerpt: a cut through a secret leaves a
-      // prefix that no longer matches it.
-      const result = toStepResult(deps.redactor.redactDeep(outcome), {
-        name: `runtime.${kind}`,
-        kind: `runtime.${kind}`,
-        phase: 'runtime',
-        index: steps.length,
-        durationMs: Math.round(clock.now() - stepStart),
-      });
-      steps.push(result);
-      if (result.status !== 'passed') {
-        stopped = { phase: 'runtime', result };
-        break;
-      }
-    }
-
-    for (const planned of plan(loaded)) {
+    for (const item of planned) {
       if (stopped) {
-        steps.push(skippedStep(planned, stopped.phase === planned.phase ? 'an earlier step of this stage failed' : `stage ${stopped.phase} failed`));
+        steps.push(skipped(item, stopped.phase === item.phase ? 'an earlier step of this stage failed' : `stage ${stopped.phase} failed`, deps.redactor));
         continue;
       }
-      const isBrowserStep = planned.kind !== 'request';
-      if (isBrowserStep) {
-        await openBrowser().catch(() => undefined);
-        await syncCookies('to-browser');
+      const resolved = item.resolve(vars);
+      const label = resolved.label;
+      const stepTimeoutMs = item.timeoutMs ?? deps.defaults.stepTimeoutMs;
+      // Launching the browser is ours, not the step's: it must not eat the step's budget.
+      if (item.needsBrowser && !deps.signal.aborted) await openBrowser().catch(() => undefined);
+      const stepStart = clock.now();
+      const ctx: StepContext = {
+        journey: journey.name,
+        attempt,
+        phase: item.phase,
+        index: item.index,
+        label,
+        target: journey.target,
+        firstParty,
+        failOnPageErrors: journey.failOnPageErrors ?? false,
+        insecure: journey.insecure ?? false,
+        vars,
+        cookies,
+        deadline: Math.min(deadline, stepStart + stepTimeoutMs),
+        signal: deps.signal,
+        clock,
+        http: deps.http,
+        browser: openBrowser,
+        secrets: deps.redactor,
+        evidence,
+      };
+      let outcome: StepOutcome;
+      if (deps.signal.aborted) {
+        outcome = { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted' } };
+      } else if (resolved.missing.length > 0) {
+        outcome = { status: 'error', error: { code: 'CAPTURE_MISSING', message: `no captured value for ${resolved.missing.map((m) => `{{ ${m} }}`).join(', ')}` } };
+      } else {
+        outcome = await guard(() => resolved.run(ctx), ctx);
       }
-      const result = await runStep(planned, context, deps);
-      if (isBrowserStep) await syncCookies('from-browser');
+      const result = settle(outcome, { name: label, kind: item.kind, phase: item.phase, index: item.index, durationMs: Math.round(clock.now() - stepStart) }, state, deps);
       steps.push(result);
-      if (result.status === 'failed' || result.status === 'error') stopped = { phase: planned.phase, result };
+      if (result.status === 'failed' || result.status === 'error') stopped = { phase: item.phase, result };
     }
   } finally {
     if (browserAttempt) {
@@ -230,52 +277,101 @@ async function runAttempt(loaded: LoadedJourney, attempt: number, deps: JourneyD
     }
   }
 
-  collectServedBy(steps, runtime);
-  const durationMs = Math.round(clock.now() - start);
+  const runtime = runtimeOf(state, steps);
   const base = {
     attempt,
     startedAt,
-    durationMs,
+    durationMs: Math.round(clock.now() - start),
     steps,
-    runtime,
-    ...(attemptEvidence && attemptEvidence.length > 0 ? { evidence: attemptEvidence } : {}),
+    ...(runtime === undefined ? {} : { runtime }),
+    ...(attemptEvidence && attemptEvidence.length > 0 ? { evidence: redactValues(attemptEvidence, deps.redactor) } : {}),
+    ...(state.notes.length > 0 ? { notes: state.notes } : {}),
   };
   if (!stopped) return { ...base, outcome: 'passed' };
   const { result, phase } = stopped;
   if (result.status === 'failed') return { ...base, outcome: 'failed', stage: phase, failure: result.failure };
-  if (result.status === 'error') return { ...base, outcome: 'error', stage: phase, error: result.error };
-  return { ...base, outcome: 'passed' };
+  return { ...base, outcome: 'error', stage: phase, error: result.error };
 }
 
-async function runStep(
-  planned: PlannedStep,
-  context: (phase: Phase, index: number, stepTimeoutMs: number) => StepContext,
+/**
+ * One outcome → one step result: redact what came from outside (once, before anything reads
+ * it), classify a symptom, turn pathproof's own faults into errors, learn the origin's normal
+ * replies and the runtime truth, collect notes, cut the body excerpt.
+ */
+function settle(
+  raw: StepOutcome,
+  meta: { name: string; kind: string; phase: Phase; index: number; durationMs: number },
+  state: AttemptState,
   deps: JourneyDeps,
-): Promise<StepResult> {
-  const { clock, redactor } = deps;
-  const start = clock.now();
-  const stepTimeoutMs = planned.step.timeout ?? deps.defaults.stepTimeoutMs;
-  const ctx = context(planned.phase, planned.index, stepTimeoutMs);
-  // Labels show the values the step really used: GET /api/items/1, not {{ firstId }}.
-  const resolved = substituteCaptures(planned.step, ctx.vars);
-  const label = planned.step.name ?? describeStep(resolved.value, planned.kind);
-  const meta = { name: redactor.redact(label), kind: planned.kind, phase: planned.phase, index: planned.index };
-  if (deps.signal.aborted) {
-    return { ...meta, status: 'error', durationMs: 0, error: { code: 'INTERRUPTED', message: 'the run was interrupted' } };
+): StepResult {
+  const outcome = redactOutcome(raw, deps.redactor);
+  const name = deps.redactor.redact(meta.name);
+  const head = { ...meta, name };
+  if (outcome.truth) recordTruth(state, outcome.truth.key, outcome.truth.value);
+  const notes = notesOf(outcome.observation, outcome.status === 'passed');
+  for (const note of notes) if (!state.notes.some((n) => n.kind === note.kind && n.message === note.message)) state.notes.push(note);
+  const extra = {
+    ...(outcome.assertions === undefined ? {} : { assertions: outcome.assertions }),
+    ...(outcome.observation === undefined ? {} : { observation: keepExcerpt(outcome.observation, outcome.status === 'passed') }),
+    ...(outcome.evidence === undefined ? {} : { evidence: outcome.evidence }),
+    ...(outcome.captured === undefined ? {} : { captured: outcome.captured }),
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+  switch (outcome.status) {
+    case 'passed':
+      learnBaseline(state, outcome.observation);
+      return { ...head, ...extra, status: 'passed' };
+    case 'error':
+      return { ...head, ...extra, status: 'error', error: outcome.error };
+    case 'failed': {
+      if (isRunnerSide(outcome.symptom)) return { ...head, ...extra, status: 'error', error: notSendable(outcome.symptom) };
+      const failure = classifyFailure({
+        step: { kind: meta.kind, label: name },
+        symptom: outcome.symptom,
+        ...(outcome.observation === undefined ? {} : { observation: outcome.observation }),
+        ...(outcome.assertions === undefined ? {} : { assertions: outcome.assertions }),
+        baselines: [...state.baselines.values()],
+      });
+      return { ...head, ...extra, status: 'failed', failure };
+    }
   }
-  if (resolved.missing.length > 0) {
-    return {
-      ...meta,
-      status: 'error',
-      durationMs: 0,
-      error: { code: 'CAPTURE_MISSING', message: `no captured value for ${resolved.missing.map((m) => `{{ ${m} }}`).join(', ')}` },
-    };
-  }
-  const driver = deps.drivers[planned.kind] as StepDriver<StepKind>;
-  const outcome = await guard(() => driver.run(resolved.value as never, ctx), ctx);
-  // Redact the outcome first, then cut the body excerpt (toStepResult): redacting after the
-  // cut would miss a secret the cut split in two and keep its first characters.
-  return toStepResult(redactor.redactDeep(outcome), { ...meta, durationMs: Math.round(clock.now() - start) });
+}
+
+/** A request pathproof cannot send as written (or an interrupted one): our side, exit 3. */
+function notSendable(symptom: Extract<StepOutcome, { status: 'failed' }>['symptom']): RunnerError {
+  if (symptom.kind !== 'transport') return { code: 'RUNNER_BUG', message: 'internal error: a runner-side symptom without a transport code' };
+  if (symptom.code === 'PATHPROOF_ABORTED' || symptom.code === 'UND_ERR_ABORTED') return { code: 'INTERRUPTED', message: 'the run was interrupted during this step' };
+  const label = requestLabel(symptom.request.method, symptom.request.url);
+  return {
+    code: 'REQUEST_NOT_SENDABLE',
+    message: `pathproof could not send ${label} as written (${symptom.code}: ${firstLine(symptom.message)}): the journey's URL, headers or body are invalid — fix the step; the target was not contacted`,
+  };
+}
+
+function recordTruth(state: AttemptState, key: string, value: TruthValue): void {
+  if (key === 'version') state.truth.version = value;
+  else if (key === 'environment') state.truth.environment = value;
+  else if (key.startsWith('fact:')) state.truth.facts[key.slice('fact:'.length)] = value;
+}
+
+/** Normal HTTP replies teach what the app's own replies look like (who generated a later error?). */
+function learnBaseline(state: AttemptState, observation: Observation | undefined): void {
+  if (observation?.kind !== 'http' || observation.status >= 400 || observation.status === 304) return;
+  const origin = originOf(observation.url);
+  if (origin === undefined) return;
+  state.baselines.set(origin, foldBaseline(state.baselines.get(origin), origin, { status: observation.status, url: observation.url, headers: observation.headers }));
+}
+
+function runtimeOf(state: AttemptState, steps: readonly StepResult[]): RuntimeTruth | undefined {
+  const served = servedByOf(steps);
+  const facts = Object.keys(state.truth.facts).length > 0 ? { facts: state.truth.facts } : {};
+  const runtime: RuntimeTruth = {
+    ...(state.truth.version === undefined ? {} : { version: state.truth.version }),
+    ...(state.truth.environment === undefined ? {} : { environment: state.truth.environment }),
+    ...facts,
+    ...served,
+  };
+  return Object.keys(runtime).length === 0 ? {} : runtime;
 }
 
 /**
@@ -304,28 +400,8 @@ async function guard(work: () => Promise<StepOutcome>, ctx: StepContext): Promis
 
 export function runnerError(error: unknown): RunnerError {
   if (error instanceof RunnerFault) return { code: error.code, message: error.message };
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'RUNNER_BUG', message: `internal error: ${message.split('\n')[0]}` };
-}
-
-function toStepResult(
-  outcome: StepOutcome,
-  meta: { name: string; kind: string; phase: Phase; index: number; durationMs: number },
-): StepResult {
-  const extra = {
-    assertions: outcome.assertions,
-    observation: outcome.observation && keepExcerpt(outcome.observation, outcome.status === 'passed'),
-    evidence: outcome.evidence as readonly EvidenceFile[] | undefined,
-    captured: outcome.captured,
-  };
-  switch (outcome.status) {
-    case 'passed':
-      return { ...meta, ...extra, status: 'passed' };
-    case 'failed':
-      return { ...meta, ...extra, status: 'failed', failure: outcome.failure };
-    case 'error':
-      return { ...meta, ...extra, status: 'error', error: outcome.error };
-  }
+  const code = errorCode(error);
+  return { code: 'RUNNER_BUG', message: `internal error: ${firstLine(error)}${code === undefined ? '' : ` (${code})`}` };
 }
 
 /** Bodies kept in results: enough to read an error page, never megabytes per passing step. */
@@ -351,35 +427,33 @@ export function maskCookieValues(header: string): string {
   return header.replace(/(^|,\s*)([^=;,\s]+)=([^;,]*)/g, (_match, lead: string, name: string) => `${lead}${name}=***`);
 }
 
-function skippedStep(planned: PlannedStep, reason: string): StepResult {
+function skipped(item: PlannedItem, reason: string, redactor: Redactor): StepResult {
   return {
-    name: planned.step.name ?? describeStep(planned.step, planned.kind),
-    kind: planned.kind,
-    phase: planned.phase,
-    index: planned.index,
+    name: redactor.redact(item.name ?? item.resolve(new Map()).label),
+    kind: item.kind,
+    phase: item.phase,
+    index: item.index,
     durationMs: 0,
     status: 'skipped',
     reason,
   };
 }
 
-const SERVED_BY_HEADERS = ['x-served-by', 'x-backend', 'x-upstream', 'x-server', 'via', 'server'] as const;
-
 /** Which endpoint actually answered: the first response's identifying headers and address. */
-function collectServedBy(steps: readonly StepResult[], runtime: { servedBy?: string; remoteAddress?: string }): void {
+function servedByOf(steps: readonly StepResult[]): { servedBy?: string; remoteAddress?: string } {
+  const out: { servedBy?: string; remoteAddress?: string } = {};
   for (const step of steps) {
     const observation = step.observation;
     if (!observation) continue;
+    if (observation.kind === 'http' && observation.remoteAddress && out.remoteAddress === undefined) {
+      out.remoteAddress = observation.remotePort ? `${observation.remoteAddress}:${observation.remotePort}` : observation.remoteAddress;
+    }
     const headers = observation.kind === 'http' ? observation.headers : observation.documentHeaders;
-    if (observation.kind === 'http' && observation.remoteAddress && !runtime.remoteAddress) {
-      runtime.remoteAddress = observation.remotePort
-        ? `${observation.remoteAddress}:${observation.remotePort}`
-        : observation.remoteAddress;
+    if (out.servedBy === undefined && headers) {
+      const by = servedByHeaders(headers);
+      if (by !== undefined) out.servedBy = by;
     }
-    if (!runtime.servedBy && headers) {
-      const parts = SERVED_BY_HEADERS.filter((h) => headers[h]).map((h) => `${h}: ${headers[h]}`);
-      if (parts.length > 0) runtime.servedBy = parts.join(', ');
-    }
-    if (runtime.servedBy && runtime.remoteAddress) return;
+    if (out.servedBy !== undefined && out.remoteAddress !== undefined) break;
   }
+  return out;
 }

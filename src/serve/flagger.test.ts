@@ -1,20 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../result/types.js';
+import { journeyResult } from '../result/results.fixtures.js';
 import { createSemaphore } from '../schedule/semaphore.js';
 import { createFlaggerHook, flaggerReply, parseFlaggerPayload } from './flagger.js';
 import { createRunService } from './runs.js';
 import type { RunRecord } from './runs.js';
 
 function run(outcomes: Record<string, RunResult['outcome']>): RunResult {
-  const journeys = Object.entries(outcomes).map(([name, outcome]) => ({
-    name,
-    file: `${name}.yaml`,
-    tags: [],
-    outcome,
-    durationMs: 1,
-    attempts: [],
-    ...(outcome === 'failed' ? { stage: 'action' as const, layer: 'authz' as const, hint: 'secret-ish hint', message: 'https://internal/x' } : {}),
-  }));
+  const journeys = Object.entries(outcomes).map(([name, outcome]) =>
+    journeyResult(outcome, {
+      name,
+      file: `${name}.yaml`,
+      ...(outcome === 'failed' ? { stage: 'action' as const, layer: 'authz' as const, hint: 'secret-ish hint', message: 'https://internal/x' } : {}),
+    }),
+  );
   const bad = journeys.some((j) => j.outcome === 'failed' || j.outcome === 'error');
   return {
     schemaVersion: 1,

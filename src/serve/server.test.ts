@@ -3,6 +3,7 @@
  * (the journey runner, covered by test/serve.test.ts end to end) is replaced by a table of
  * outcomes, so routing, auth, bodies and the Flagger verdict can be checked exactly.
  */
+import { journeyResult as journeyFixture } from '../result/results.fixtures.js';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JourneyResult, Outcome, RunResult } from '../result/types.js';
@@ -22,16 +23,13 @@ const OUTCOMES: Record<string, Outcome> = { healthy: 'passed', broken: 'failed' 
 
 function journeyResult(name: string): JourneyResult {
   const outcome = OUTCOMES[name] ?? 'error';
-  return {
+  return journeyFixture(outcome, {
     name,
     file: `j/${name}.yaml`,
-    tags: [],
-    outcome,
     durationMs: 10,
     startedAt: '2026-01-01T00:00:00.000Z',
     ...(outcome === 'failed' ? { stage: 'entry', layer: 'route', hint: '404 on GET /x: the route is missing', message: 'status (404) == 200' } : {}),
-    attempts: [],
-  };
+  });
 }
 
 function runOf(request: ExecuteRequest, journeys: JourneyResult[]): RunResult {
@@ -153,7 +151,7 @@ describe('serve HTTP endpoints', () => {
       async () => (await (await fetch(`${url}/api/runs/${body.id}`)).json()) as { status: string; run?: RunResult },
       (r) => r.status === 'complete',
     );
-    expect(record.run?.journeys.map((j) => [j.name, j.outcome, j.layer])).toEqual([['broken', 'failed', 'route']]);
+    expect(record.run?.journeys.map((j) => [j.name, j.outcome, j.outcome === 'failed' ? j.layer : undefined])).toEqual([['broken', 'failed', 'route']]);
     expect(record.run?.trigger.source).toBe('api');
   });
 

@@ -22,6 +22,7 @@
  * the token), and a state-changing request from another site or with a non-JSON body is
  * 403 / 415. Each refusal is one log line, bounded per minute.
  */
+import { verdictFields } from '../report/attention.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -169,10 +170,7 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
                   runId: last.runId,
                   source: last.trigger.source,
                   outcome: r.outcome,
-                  ...(r.stage ? { stage: r.stage } : {}),
-                  ...(r.layer ? { layer: r.layer } : {}),
-                  ...(r.hint ? { hint: r.hint } : {}),
-                  ...(r.message ? { message: r.message } : {}),
+                  ...pickVerdict(verdictFields(r)),
                   ...(r.startedAt ? { startedAt: r.startedAt } : {}),
                   durationMs: r.durationMs,
                   ...(r.transition ? { transition: r.transition } : {}),
@@ -314,6 +312,16 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
         server.closeAllConnections();
       });
     },
+  };
+}
+
+/** The verdict fields the API shows for a journey's last run. */
+function pickVerdict(fields: ReturnType<typeof verdictFields>): { stage?: string; layer?: string; hint?: string; message?: string } {
+  return {
+    ...(fields.stage ? { stage: fields.stage } : {}),
+    ...(fields.layer ? { layer: fields.layer } : {}),
+    ...(fields.hint ? { hint: fields.hint } : {}),
+    ...(fields.message ? { message: fields.message } : {}),
   };
 }
 

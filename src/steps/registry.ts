@@ -1,12 +1,26 @@
 /**
- * Every step kind and its driver, checked against the schema's kinds with `satisfies`:
- * adding a step kind to the schema without a driver is a type error.
+ * Every step kind: its driver, its label, whether it needs a browser. Checked against the
+ * schema's kinds with `satisfies`: adding a step kind to the schema without an entry is a
+ * type error. The runner asks this registry, never `kind !== 'request'`.
  */
-import { BROWSER_DRIVERS } from './browser/drivers.js';
-import { httpDriver } from './http/driver.js';
-import type { StepDrivers } from './types.js';
+import type { Journey, StepKind } from '../journey/schema.js';
+import { stepKind } from '../journey/schema.js';
+import { STAGES } from '../result/types.js';
+import { BROWSER_STEPS } from './browser/drivers.js';
+import { httpDriver, labelRequest } from './http/driver.js';
+import type { StepKindEntry, StepRegistry } from './types.js';
 
-export const STEP_DRIVERS = {
-  request: httpDriver,
-  ...BROWSER_DRIVERS,
-} satisfies StepDrivers;
+export const STEP_REGISTRY = {
+  request: { driver: httpDriver, label: labelRequest, needsBrowser: () => false },
+  ...BROWSER_STEPS,
+} satisfies StepRegistry;
+
+/** True when some step of the journey needs a browser: only then is Playwright loaded. */
+export function journeyNeedsBrowser(journey: Journey, registry: StepRegistry = STEP_REGISTRY): boolean {
+  return STAGES.some((stage) =>
+    (journey[stage] ?? []).some((step) => {
+      const kind = stepKind(step);
+      return (registry[kind] as StepKindEntry<StepKind>).needsBrowser(step as never);
+    }),
+  );
+}

@@ -9,28 +9,30 @@ import type { Clock } from '../result/clock.js';
 import type {
   AssertionResult,
   EvidenceFile,
-  Failure,
   Observation,
   Phase,
+  Redactor,
   RunnerError,
+  RunnerErrorCode,
+  Symptom,
+  TruthValue,
 } from '../result/types.js';
 import type { StepKind, StepOf } from '../journey/schema.js';
 import type { CookieJar } from './cookie-jar.js';
 import type { PageRecorder } from './browser/recorder.js';
 
-/** Replaces every secret value (and its URL-encoded and base64 forms) with `***`. */
-export interface Redactor {
-  redact(text: string): string;
-  /** Deep copy of a JSON-like value with every string redacted. */
-  redactDeep<T>(value: T): T;
-  /** True when the text holds a secret value. */
-  holdsSecret(text: string): boolean;
-}
+export type { Redactor } from '../result/types.js';
 
-/** Writes evidence files for one journey attempt, beside run.json. */
+/** Writes evidence files for one journey attempt, beside run.json. Binary only: text goes into results. */
 export interface EvidenceSink {
   /** Writes `data` and returns its path relative to the run directory. */
-  write(name: string, data: string | Uint8Array, kind: EvidenceFile['kind'], description?: string): Promise<EvidenceFile>;
+  write(name: string, data: Uint8Array, kind: EvidenceFile['kind'], description?: string): Promise<EvidenceFile>;
+}
+
+/** A dispatcher whose one connection is never reused; its owner closes it. */
+export interface FreshDispatcher {
+  readonly dispatcher: Dispatcher;
+  close(): Promise<void>;
 }
 
 /** Shared HTTP machinery, built once at the edge. */
@@ -38,6 +40,8 @@ export interface HttpDeps {
   readonly dispatcher: Dispatcher;
   /** Dispatcher that accepts invalid certificates, for journeys with `insecure: true`. */
   readonly insecureDispatcher: Dispatcher;
+  /** A one-off dispatcher that opens a new connection (`rejectUnauthorized` false for insecure journeys); the caller closes it. */
+  readonly fresh?: (rejectUnauthorized: boolean) => FreshDispatcher;
   readonly maxBodyBytes: number;
   readonly maxRedirects: number;
 }
@@ -46,10 +50,15 @@ export interface HttpDeps {
 export interface BrowserAttempt {
   readonly context: BrowserContext;
   readonly page: Page;
-  /** What the page did (failed requests, console and page errors), windowed per step by the drivers. */
+  /** What the page did (requests, console and page errors), windowed per step by the drivers. */
   readonly recorder: PageRecorder;
   /** Drivers call this when a secret was typed or navigated to: the attempt's trace is then never kept. */
   noteSecretUsed(): void;
+  /**
+   * The attempt's cookie jar into the browser context (before a browser step) and back
+   * (after it): one user's session across HTTP and browser steps. Cheap when nothing changed.
+   */
+  syncCookies(jar: CookieJar, direction: 'to-browser' | 'from-browser'): Promise<void>;
   /**
    * Ends the attempt: with `trace: 'on-failure'` and `failed`, saves the Playwright trace
    * through `evidence` (unless a secret was used), then closes the context. Idempotent.
@@ -61,7 +70,8 @@ export interface BrowserAttempt {
 
 /** One browser per run; the runner asks for an attempt only when a journey has browser steps. */
 export interface BrowserSupport {
-  openAttempt(options: { journey: string; attempt: number; insecure: boolean }): Promise<BrowserAttempt>;
+  /** `firstParty`: origins whose requests are first-party (everything else is third-party evidence). */
+  openAttempt(options: { journey: string; attempt: number; insecure: boolean; firstParty: readonly string[] }): Promise<BrowserAttempt>;
   close(): Promise<void>;
 }
 
@@ -70,10 +80,19 @@ export interface StepContext {
   readonly attempt: number;
   readonly phase: Phase;
   readonly index: number;
+  /** The step's label as reports show it (its `name:` or the registry's label). */
+  readonly label: string;
   /** Base URL of the journey; relative paths join to it. */
   readonly target: string | undefined;
+  /**
+   * First-party origins (`https://shop.example`): the target's, the journey's and the project's
+   * `origins:`. A browser page's own origin counts too. Everything else is third-party.
+   */
+  readonly firstParty: readonly string[];
+  /** `failOnPageErrors: true`: a first-party script error fails a browser step that otherwise passed. */
+  readonly failOnPageErrors: boolean;
   readonly insecure: boolean;
-  /** Captured values so far; drivers add what they capture. */
+  /** Captured values so far; drivers add what they capture. Raw values: never shown. */
   readonly vars: Map<string, string>;
   /** The attempt's cookies, shared by HTTP steps and the browser context (see cookie-jar.ts). */
   readonly cookies: CookieJar;
@@ -85,8 +104,18 @@ export interface StepContext {
   readonly http: HttpDeps;
   /** Opens (once) the browser context of this attempt. Rejects with a RunnerFault when no browser can be had. */
   readonly browser: () => Promise<BrowserAttempt>;
-  readonly redactor: Redactor;
+  /**
+   * Only for telling whether text holds a secret (masking screenshots, keeping traces);
+   * drivers never redact results: the runner does, at one boundary.
+   */
+  readonly secrets: Pick<Redactor, 'holdsSecret'>;
   readonly evidence: EvidenceSink;
+}
+
+/** Runtime truth a step read: which key of the attempt's `runtime` it fills. */
+export interface TruthRead {
+  readonly key: 'version' | 'environment' | `fact:${string}`;
+  readonly value: TruthValue;
 }
 
 interface OutcomeBase {
@@ -94,24 +123,39 @@ interface OutcomeBase {
   readonly observation?: Observation;
   readonly evidence?: readonly EvidenceFile[];
   readonly captured?: Readonly<Record<string, string>>;
+  readonly truth?: TruthRead;
 }
 
+/**
+ * What a driver returns: what it observed, and, when something is wrong, a typed symptom.
+ * Drivers never classify (src/classify does) and never decide `error` for something the
+ * target did (the runner does).
+ */
 export type StepOutcome =
   | (OutcomeBase & { readonly status: 'passed' })
-  | (OutcomeBase & { readonly status: 'failed'; readonly failure: Failure })
+  | (OutcomeBase & { readonly status: 'failed'; readonly symptom: Symptom })
   | (OutcomeBase & { readonly status: 'error'; readonly error: RunnerError });
 
 export interface StepDriver<K extends StepKind> {
   run(step: StepOf<K>, ctx: StepContext): Promise<StepOutcome>;
 }
 
-export type StepDrivers = { readonly [K in StepKind]: StepDriver<K> };
+/** What the runner knows of a step kind: its driver, its label, whether it needs a browser. */
+export interface StepKindEntry<K extends StepKind> {
+  readonly driver: StepDriver<K>;
+  /** The label reports show for a step without `name:`, from the values it really used. */
+  readonly label: (step: StepOf<K>) => string;
+  /** Whether this step needs the browser (`wait: 2s` does not; `wait: { for: … }` does). */
+  readonly needsBrowser: (step: StepOf<K>) => boolean;
+}
+
+export type StepRegistry = { readonly [K in StepKind]: StepKindEntry<K> };
 
 /** Our own fault: never blamed on the target. */
 export class RunnerFault extends Error {
   override readonly name = 'RunnerFault';
   constructor(
-    readonly code: string,
+    readonly code: RunnerErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {

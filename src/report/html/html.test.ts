@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { journeyResult } from '../../result/results.fixtures.js';
+import type { JourneyFields } from '../../result/results.fixtures.js';
 import { mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +17,8 @@ import { verdictOf } from './verdict.js';
 
 const counts = (c: Partial<Counts>): Counts => ({ passed: 0, flaky: 0, failed: 0, error: 0, skipped: 0, ...c });
 
-function journey(name: string, outcome: JourneyResult['outcome'], extra: Partial<JourneyResult> = {}): JourneyResult {
-  return { name, file: `journeys/${name}.yaml`, tags: [], outcome, durationMs: 10, attempts: [], ...extra };
+function journey(name: string, outcome: JourneyResult['outcome'], extra: JourneyFields = {}): JourneyResult {
+  return journeyResult(outcome, { name, file: `journeys/${name}.yaml`, durationMs: 10, ...extra });
 }
 
 function run(journeys: JourneyResult[], extra: Partial<RunResult> = {}): RunResult {
@@ -105,6 +107,8 @@ describe('ladder, order, transitions, timings', () => {
     const attempt = {
       attempt: 1,
       outcome: 'failed' as const,
+      stage: 'action' as const,
+      failure: { layer: 'authz' as const, hint: 'h', message: 'm' },
       startedAt: '',
       durationMs: 1,
       steps: [
@@ -165,7 +169,18 @@ describe('screenshots', () => {
   const withShots = (paths: string[]): RunResult =>
     run([
       journey('a', 'failed', {
-        attempts: [{ attempt: 1, outcome: 'failed', startedAt: '', durationMs: 1, steps: [], evidence: paths.map((path) => ({ kind: 'screenshot' as const, path })) }],
+        attempts: [
+          {
+            attempt: 1,
+            outcome: 'failed',
+            stage: 'action',
+            failure: { layer: 'app', hint: 'h', message: 'm' },
+            startedAt: '',
+            durationMs: 1,
+            steps: [],
+            evidence: paths.map((path) => ({ kind: 'screenshot' as const, path })),
+          },
+        ],
       }),
     ]);
 

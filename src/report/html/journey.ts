@@ -9,10 +9,11 @@ import type {
   StepResult,
   Transition,
 } from '../../result/types.js';
-import { formatDuration } from '../console.js';
+import { formatDuration } from '../../util/format.js';
 import type { SafeHtml } from './escape.js';
 import { anchorId, html } from './escape.js';
-import { RUNG_SYMBOL, failingStep, headlineAttempt, ladderOf, ladderText } from './ladder.js';
+import { RUNG_SYMBOL, headlineAttempt, ladderOf, ladderText } from './ladder.js';
+import { attentionOf, verdictFields } from '../attention.js';
 import type { Rung } from './ladder.js';
 import { TIMING_LEGEND, timingBar } from './timings.js';
 
@@ -61,7 +62,7 @@ export function transitionBadge(t: Transition | undefined): SafeHtml | undefined
 }
 
 export function layerBadge(journey: JourneyResult): SafeHtml | undefined {
-  const layer = journey.layer ?? (journey.outcome === 'flaky' ? headlineAttempt(journey)?.failure?.layer : undefined);
+  const layer = verdictFields(journey).layer;
   if (!layer) return undefined;
   return html`<span class="badge layer o-${journey.outcome}" data-testid="layer">${layer}</span>`;
 }
@@ -118,6 +119,15 @@ function httpEvidence(obs: HttpObservation): SafeHtml {
   </div>`;
 }
 
+/** Third-party failures: listed apart, evidence only (DESIGN §2). */
+function thirdParty(obs: BrowserObservation): SafeHtml | string {
+  const third = obs.thirdParty;
+  if (third === undefined || (third.failedRequests.length === 0 && third.scriptErrors.length === 0)) return '';
+  return html`<h3>Third-party (evidence only)</h3>
+    ${third.failedRequests.length > 0 ? html`<ul class="plain third-party">${third.failedRequests.map((r) => html`<li class="mono">${r.method} ${r.url} — ${r.status ?? r.failure ?? '?'}</li>`)}</ul>` : ''}
+    ${third.scriptErrors.length > 0 ? html`<pre>${third.scriptErrors.map((e) => `${e.message}${e.source ? ` (${e.source})` : ''}`).join('\n')}</pre>` : ''}`;
+}
+
 function browserEvidence(obs: BrowserObservation): SafeHtml {
   const failed = obs.failedRequests;
   return html`<div>
@@ -129,35 +139,44 @@ function browserEvidence(obs: BrowserObservation): SafeHtml {
       ${obs.locator ? html`<dt>looked for</dt><dd class="mono">${obs.locator}${obs.matchCount !== undefined ? ` (${obs.matchCount} matches)` : ''}</dd>` : ''}
       ${obs.candidates?.length ? html`<dt>page had</dt><dd><ul class="plain">${obs.candidates.map((c) => html`<li class="mono">${c}</li>`)}</ul></dd>` : ''}
     </dl>
+    ${obs.heading !== undefined ? html`<p class="muted">heading: ${obs.heading}</p>` : ''}
     ${failed.length > 0 ? html`<h3>Failed requests</h3><div class="scroll"><table class="failed-requests"><thead><tr><th>method</th><th>url</th><th>status</th><th class="num">time</th></tr></thead><tbody>${failed.map(
       (r) => html`<tr><td class="mono">${r.method}</td><td class="mono">${r.url}</td><td class="mono">${r.status ?? r.failure ?? '?'}${r.resourceType ? html` <span class="muted">${r.resourceType}</span>` : ''}</td><td class="num">${r.durationMs !== undefined ? formatDuration(r.durationMs) : ''}</td></tr>`,
     )}</tbody></table></div>` : ''}
     ${obs.consoleErrors.length > 0 ? html`<h3>Console errors</h3><pre>${obs.consoleErrors.join('\n')}</pre>` : ''}
     ${obs.pageErrors.length > 0 ? html`<h3>Page errors</h3><pre>${obs.pageErrors.join('\n')}</pre>` : ''}
+    ${thirdParty(obs)}
   </div>`;
 }
 
-/** The failed step, what it asserted and saw, and its evidence. */
-function finding(journey: JourneyResult, attempt: AttemptResult | undefined, images: EvidenceImages): SafeHtml | undefined {
-  if (journey.outcome === 'passed' || journey.outcome === 'skipped') return undefined;
-  const step = failingStep(attempt);
-  const hint = journey.hint ?? attempt?.failure?.hint;
+/** The failed step, what it asserted and saw, which evidence decided and which was set aside, and its evidence. */
+function finding(journey: JourneyResult, images: EvidenceImages): SafeHtml | undefined {
+  const seen = attentionOf(journey);
+  if (seen === undefined) return undefined;
+  const { step, attempt, failure } = seen;
   const failedAssertions = step?.assertions?.filter((a) => !a.passed) ?? [];
-  const message = journey.error?.message ?? journey.message ?? attempt?.failure?.message ?? attempt?.error?.message;
-  const reason = step?.status === 'failed' ? step.failure.reason : undefined;
-  const code = journey.error?.code ?? attempt?.error?.code ?? (step?.status === 'failed' ? step.failure.code : undefined);
-  const flakyNote = journey.outcome === 'flaky' ? html`<p><strong>Passed on attempt ${journey.attempts.length}</strong>; attempt ${attempt?.attempt ?? 1} failed like this:</p>` : '';
-  const errorNote = journey.outcome === 'error' ? html`<p><strong>Could not verify</strong> — a problem on our side (journey, browser, runner), not a verdict on the target.</p>` : '';
+  const code = seen.error?.code ?? failure?.code;
+  const flakyNote = journey.outcome === 'flaky' ? html`<p><strong>Passed on attempt ${journey.attempts.length}</strong>; attempt ${attempt.attempt} failed like this:</p>` : '';
+  const errorNote = seen.error !== undefined ? html`<p><strong>Could not verify</strong> — a problem on our side (journey, browser, runner), not a verdict on the target.</p>` : '';
+  const aside = failure?.setAside ?? [];
   return html`<div class="finding">
     ${flakyNote}${errorNote}
-    ${hint ? html`<p class="hint">${hint}</p>` : ''}
+    <p class="hint">${seen.hint}</p>
     ${step ? html`<p>Stopped at <strong>${step.phase}</strong> step ${step.index + 1}: <span class="mono">${step.name}</span></p>` : ''}
     ${failedAssertions.map((a) => assertionLine(a.expression))}
-    ${failedAssertions.length === 0 && message ? html`<code class="assert">${message}</code>` : ''}
+    ${failedAssertions.length === 0 ? html`<code class="assert">${seen.message}</code>` : ''}
     ${code ? html`<p class="muted">code <span class="mono">${code}</span></p>` : ''}
-    ${reason ? html`<p class="muted">why ${journey.layer ?? 'this layer'}: ${reason}</p>` : ''}
+    ${failure?.reason ? html`<p class="muted" data-testid="decided">why ${failure.layer}: ${failure.reason}</p>` : ''}
+    ${aside.length > 0 ? html`<details class="aside"><summary>Set aside (${aside.length})</summary><ul class="plain">${aside.map((a) => html`<li><span class="mono">${a.evidence}</span> — <span class="muted">${a.why}</span></li>`)}</ul></details>` : ''}
   </div>
   ${step ? evidenceOf(step, attempt, images) : ''}`;
+}
+
+/** Third-party failures and page errors of steps that did not fail: shown, never deciding. */
+function notesOf(journey: JourneyResult): SafeHtml | undefined {
+  const notes = journey.notes ?? [];
+  if (notes.length === 0) return undefined;
+  return html`<ul class="plain notes" data-testid="notes">${notes.map((n) => html`<li class="muted"><span class="badge note">${n.kind}</span> ${n.message}</li>`)}</ul>`;
 }
 
 function evidenceOf(step: StepResult, attempt: AttemptResult | undefined, images: EvidenceImages): SafeHtml {
@@ -171,7 +190,8 @@ function evidenceOf(step: StepResult, attempt: AttemptResult | undefined, images
 function attempts(journey: JourneyResult): SafeHtml | undefined {
   if (journey.attempts.length < 2) return undefined;
   return html`<h3>Attempts</h3><div class="scroll"><table class="attempts"><thead><tr><th>#</th><th>outcome</th><th>how far</th><th>layer</th><th>what happened</th><th class="num">time</th></tr></thead><tbody>${journey.attempts.map(
-    (a) => html`<tr><td>${a.attempt}</td><td><span class="badge o-${a.outcome}">${a.outcome}</span></td><td>${ladder(ladderOf(a))}</td><td>${a.failure?.layer ?? ''}</td><td class="mono">${a.failure?.message ?? a.error?.message ?? ''}</td><td class="num">${formatDuration(a.durationMs)}</td></tr>`,
+    (a) =>
+      html`<tr><td>${a.attempt}</td><td><span class="badge o-${a.outcome}">${a.outcome}</span></td><td>${ladder(ladderOf(a))}</td><td>${a.outcome === 'failed' ? a.failure.layer : ''}</td><td class="mono">${a.outcome === 'failed' ? a.failure.message : a.outcome === 'error' ? `${a.error.code}: ${a.error.message}` : ''}</td><td class="num">${formatDuration(a.durationMs)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -205,7 +225,7 @@ export function journeySection(journey: JourneyResult, images: EvidenceImages): 
   const needsAttention = journey.outcome === 'failed' || journey.outcome === 'error' || journey.outcome === 'flaky';
   const runtime = journey.runtime ?? story?.runtime;
   const id = anchorId(journey.name);
-  return html`<section class="journey outcome-${journey.outcome}" id="${id}" data-outcome="${journey.outcome}" data-layer="${journey.layer ?? ''}">
+  return html`<section class="journey outcome-${journey.outcome}" id="${id}" data-outcome="${journey.outcome}" data-layer="${verdictFields(journey).layer ?? ''}">
   <div class="jhead">
     <h2><a href="#${id}">${journey.name}</a></h2>
     <span class="badge o-${journey.outcome}" data-testid="outcome">${journey.outcome}</span>
@@ -215,8 +235,9 @@ export function journeySection(journey: JourneyResult, images: EvidenceImages): 
     <span class="muted">${formatDuration(journey.durationMs)} · <span class="mono">${journey.file}</span>${journey.tags.length ? ` · ${journey.tags.join(', ')}` : ''}</span>
   </div>
   <div class="how-far">${ladder(ladderOf(story), true)}</div>
-  ${journey.outcome === 'skipped' && journey.reason ? html`<p class="muted">skipped: ${journey.reason}</p>` : ''}
-  ${finding(journey, story, images)}
+  ${journey.outcome === 'skipped' ? html`<p class="muted">skipped: ${journey.reason}</p>` : ''}
+  ${finding(journey, images)}
+  ${notesOf(journey)}
   ${runtimeTruth(runtime)}
   ${attempts(journey)}
   ${steps(journey.outcome === 'flaky' ? story : final, needsAttention && journey.outcome !== 'flaky', journey.outcome === 'flaky' ? `Steps of failed attempt ${story?.attempt ?? 1}` : 'Steps')}

@@ -5,7 +5,7 @@
  */
 import type { JourneyResult, RunResult } from '../../result/types.js';
 import { LAYERS, OUTCOMES } from '../../result/types.js';
-import { formatDuration } from '../console.js';
+import { formatDuration } from '../../util/format.js';
 import type { SafeHtml } from './escape.js';
 import { anchorId, html, safe } from './escape.js';
 import { byAttention, ladderOf } from './ladder.js';
@@ -14,6 +14,7 @@ import type { EvidenceImages } from './journey.js';
 import { FILTER_SCRIPT, FILTER_SCRIPT_HASH } from './script.js';
 import { STYLES, STYLES_HASH } from './styles.js';
 import { verdictOf } from './verdict.js';
+import { verdictFields } from '../attention.js';
 
 export interface PageOptions {
   readonly images?: EvidenceImages;
@@ -98,7 +99,7 @@ function brokenByLayer(journeys: readonly JourneyResult[]): SafeHtml | '' {
 
 function filter(journeys: readonly JourneyResult[]): SafeHtml {
   const outcomes = OUTCOMES.filter((o) => journeys.some((j) => j.outcome === o));
-  const layers = LAYERS.filter((l) => journeys.some((j) => j.layer === l));
+  const layers = LAYERS.filter((l) => journeys.some((j) => verdictFields(j).layer === l));
   // `hidden` until the script shows it: without JavaScript a dead control would only confuse.
   return html`<form class="filter" id="filter" hidden>
   <label>Outcome <select name="outcome"><option value="">all</option><option value="attention">needs attention</option>${outcomes.map((o) => html`<option value="${o}">${o}</option>`)}</select></label>
@@ -112,7 +113,7 @@ function overview(journeys: readonly JourneyResult[]): SafeHtml {
   return html`<div class="overview scroll"><table>
   <thead><tr><th>outcome</th><th>journey</th><th>how far the user got</th><th>layer</th><th class="hide-narrow">since last run</th><th class="num hide-narrow">time</th></tr></thead>
   <tbody>${journeys.map(
-    (j) => html`<tr data-outcome="${j.outcome}" data-layer="${j.layer ?? ''}" data-journey="${j.name}">
+    (j) => html`<tr data-outcome="${j.outcome}" data-layer="${verdictFields(j).layer ?? ''}" data-journey="${j.name}">
       <td><span class="badge o-${j.outcome}">${j.outcome}</span></td>
       <td><a href="#${anchorId(j.name)}">${j.name}</a></td>
       <td>${ladder(ladderOf(j.attempts.at(-1)))}</td>

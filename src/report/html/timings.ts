@@ -5,7 +5,7 @@
  * length is always the step's total.
  */
 import type { HttpTimings } from '../../result/types.js';
-import { formatDuration } from '../console.js';
+import { formatDuration } from '../../util/format.js';
 import type { SafeHtml } from './escape.js';
 import { html } from './escape.js';
 

@@ -7,6 +7,7 @@
  */
 import { remaining } from '../../result/clock.js';
 import { DEFAULTS } from '../../journey/schema.js';
+import { formatDuration } from '../../util/format.js';
 import type { StepContext } from '../types.js';
 
 export function stepBudgetMs(stepTimeoutMs: number | undefined, ctx: Pick<StepContext, 'clock' | 'deadline'>): number {
@@ -14,10 +15,10 @@ export function stepBudgetMs(stepTimeoutMs: number | undefined, ctx: Pick<StepCo
   return Math.max(1, Math.floor(Math.min(stepTimeoutMs ?? DEFAULTS.stepTimeoutMs, left)));
 }
 
-/** `750ms`, `5s`, `2.5s`: how long a step waited, for messages. */
-export function formatMs(ms: number): string {
-  // A budget computed a moment after its deadline was set is 999ms, not the 1s the user wrote.
-  const rounded = ms >= 10 ? Math.round(ms / 10) * 10 : Math.round(ms);
-  if (rounded < 1000) return `${rounded}ms`;
-  return `${Math.round(rounded / 100) / 10}s`;
+/**
+ * `750ms`, `5s`, `2.5s`: a step's budget for messages. A budget computed a moment after its
+ * deadline was set is 999ms, not the 1s the user wrote: round to 10ms before formatting.
+ */
+export function budgetText(ms: number): string {
+  return formatDuration(ms >= 10 ? Math.round(ms / 10) * 10 : ms);
 }

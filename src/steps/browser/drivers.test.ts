@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../result/clock.js';
 import type { BrowserObservation } from '../../result/types.js';
-import type { BrowserSupport, StepOutcome } from '../types.js';
+import type { BrowserSupport } from '../types.js';
 import { startFixtureServer } from './fixtures/server.js';
 import type { FixtureServer } from './fixtures/server.js';
 import { testJourney } from './fixtures/harness.js';
 import { decodePng } from './fixtures/png.js';
-import type { TestJourney } from './fixtures/harness.js';
+import type { TestJourney, TestOutcome } from './fixtures/harness.js';
 import { createBrowserSupport } from './session.js';
 
 let server: FixtureServer;
@@ -43,7 +43,7 @@ function open(secrets: string[] = []): TestJourney {
   return journey;
 }
 
-function failed(outcome: StepOutcome) {
+function failed(outcome: TestOutcome) {
   if (outcome.status !== 'failed') throw new Error(`expected a failed step, got ${JSON.stringify(outcome)}`);
   return { ...outcome, observation: outcome.observation as BrowserObservation };
 }
@@ -99,8 +99,8 @@ describe('browser drivers', () => {
     expect(outcome.failure.message).toBe('see text "Welcome back" (not visible after 1.5s)');
     const request = outcome.observation.failedRequests.find((r) => r.url.endsWith('/api/me'));
     expect(request).toMatchObject({ method: 'GET', status: 401, resourceType: 'fetch', headers: { 'x-request-id': 'r-1' } });
-    // Only who-answered headers are kept.
-    expect(request?.headers).not.toHaveProperty('www-authenticate');
+    // Who answered and how it refused are kept; cookies never.
+    expect(request?.headers).not.toHaveProperty('set-cookie');
     expect(outcome.evidence?.[0]).toMatchObject({ kind: 'screenshot' });
   });
 

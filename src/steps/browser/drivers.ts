@@ -1,32 +1,31 @@
 /**
- * The browser step registry: one driver per browser action key, checked with
- * `satisfies` so a new step kind in the schema without a driver fails to compile.
- * Each entry also says how to label the step when it has no `name:`.
+ * The browser step kinds: one driver per action key, how each is labelled when it has no
+ * `name:`, and that each needs a browser. Checked with `satisfies`, so a new step kind in
+ * the schema without an entry fails to compile.
  */
-import type { StepKind, StepOf } from '../../journey/schema.js';
-import type { StepContext, StepDriver, StepOutcome } from '../types.js';
+import type { StepOf } from '../../journey/schema.js';
+import type { StepContext, StepDriver, StepKindEntry, StepOutcome } from '../types.js';
+import type { BrowserStepKind } from '../kinds.js';
 import { runGoto } from './actions/goto.js';
 import { clickTarget, runCheck, runClick, runFill, runPress, runSelect } from './actions/interact.js';
 import { runExpectUrl } from './actions/expect-url.js';
 import { runNotSee, runSee, seeTarget } from './actions/see.js';
 import { runScreenshot } from './actions/screenshot.js';
-import { runWait } from './actions/wait.js';
+import { pause, runWait } from './actions/wait.js';
 import { describeLocator, describeTarget, locatorFields } from './locator.js';
-import { formatMs } from './budget.js';
+import { budgetText } from './budget.js';
 import { runBrowserStep } from './run-step.js';
 import type { StepScope } from './run-step.js';
 
-export type BrowserStepKind = Exclude<StepKind, 'request'>;
-
-function driver<K extends BrowserStepKind>(
+function entry<K extends BrowserStepKind>(
   kind: K,
   body: (step: StepOf<K>, scope: StepScope) => Promise<StepOutcome>,
   label: (step: StepOf<K>) => string,
-): StepDriver<K> {
-  return {
-    run: (step: StepOf<K>, ctx: StepContext) =>
-      runBrowserStep({ kind, label: step.name ?? `${kind} ${label(step)}`, timeoutMs: step.timeout }, ctx, (scope) => guardTrace(step, scope, body)),
+): StepKindEntry<K> {
+  const driver: StepDriver<K> = {
+    run: (step: StepOf<K>, ctx: StepContext) => runBrowserStep({ kind, timeoutMs: step.timeout }, ctx, (scope) => guardTrace(step, scope, body)),
   };
+  return { driver, label: (step) => `${kind} ${label(step)}`, needsBrowser: () => true };
 }
 
 /**
@@ -42,7 +41,7 @@ async function guardTrace<K extends BrowserStepKind>(
   body: (step: StepOf<K>, scope: StepScope) => Promise<StepOutcome>,
 ): Promise<StepOutcome> {
   const { ctx, attempt } = scope;
-  const holds = (text: string): boolean => ctx.redactor.holdsSecret(text);
+  const holds = (text: string): boolean => ctx.secrets.holdsSecret(text);
   // A target holding a secret (https://user:${secret:…}@host) puts it in every navigation.
   if (anyString(step, holds) || (ctx.target !== undefined && holds(ctx.target))) attempt.noteSecretUsed();
   const before = new Map(ctx.vars);
@@ -50,7 +49,7 @@ async function guardTrace<K extends BrowserStepKind>(
     return await body(step, scope);
   } finally {
     for (const [name, value] of ctx.vars) {
-      if (before.get(name) !== value && ctx.redactor.holdsSecret(value)) attempt.noteSecretUsed();
+      if (before.get(name) !== value && ctx.secrets.holdsSecret(value)) attempt.noteSecretUsed();
     }
   }
 }
@@ -63,16 +62,26 @@ function anyString(value: unknown, test: (text: string) => boolean, depth = 0): 
   return items.some((item) => anyString(item, test, depth + 1));
 }
 
-export const BROWSER_DRIVERS = {
-  goto: driver('goto', runGoto, (s) => (typeof s.goto === 'string' ? s.goto : s.goto.url)),
-  click: driver('click', runClick, (s) => describeTarget(clickTarget(s.click))),
-  fill: driver('fill', runFill, (s) => describeLocator(locatorFields(s.fill))),
-  press: driver('press', runPress, (s) => (typeof s.press === 'string' ? s.press : `${s.press.key} on ${describeLocator(locatorFields(s.press))}`)),
-  select: driver('select', runSelect, (s) => describeLocator(locatorFields(s.select))),
-  check: driver('check', runCheck, (s) => (typeof s.check === 'string' ? `label=${JSON.stringify(s.check)}` : describeLocator(locatorFields(s.check)))),
-  see: driver('see', runSee, (s) => describeTarget(seeTarget(s.see))),
-  notSee: driver('notSee', runNotSee, (s) => describeTarget(seeTarget(s.notSee))),
-  expectUrl: driver('expectUrl', runExpectUrl, (s) => JSON.stringify(s.expectUrl)),
-  screenshot: driver('screenshot', runScreenshot, (s) => (typeof s.screenshot === 'string' ? s.screenshot : 'page')),
-  wait: driver('wait', runWait, (s) => (typeof s.wait === 'number' ? formatMs(s.wait) : JSON.stringify(s.wait))),
-} satisfies { [K in BrowserStepKind]: StepDriver<K> };
+/** `wait: 2s` is a pause: no page, no browser (an HTTP-only journey may space its requests). */
+const waitEntry: StepKindEntry<'wait'> = (() => {
+  const inBrowser = entry('wait', runWait, (s) => (typeof s.wait === 'number' ? budgetText(s.wait) : JSON.stringify(s.wait)));
+  return {
+    ...inBrowser,
+    needsBrowser: (step) => typeof step.wait !== 'number',
+    driver: { run: (step, ctx) => (typeof step.wait === 'number' ? pause(step.wait, ctx) : inBrowser.driver.run(step, ctx)) },
+  };
+})();
+
+export const BROWSER_STEPS = {
+  goto: entry('goto', runGoto, (s) => (typeof s.goto === 'string' ? s.goto : s.goto.url)),
+  click: entry('click', runClick, (s) => describeTarget(clickTarget(s.click))),
+  fill: entry('fill', runFill, (s) => describeLocator(locatorFields(s.fill))),
+  press: entry('press', runPress, (s) => (typeof s.press === 'string' ? s.press : `${s.press.key} on ${describeLocator(locatorFields(s.press))}`)),
+  select: entry('select', runSelect, (s) => describeLocator(locatorFields(s.select))),
+  check: entry('check', runCheck, (s) => (typeof s.check === 'string' ? `label=${JSON.stringify(s.check)}` : describeLocator(locatorFields(s.check)))),
+  see: entry('see', runSee, (s) => describeTarget(seeTarget(s.see))),
+  notSee: entry('notSee', runNotSee, (s) => describeTarget(seeTarget(s.notSee))),
+  expectUrl: entry('expectUrl', runExpectUrl, (s) => JSON.stringify(s.expectUrl)),
+  screenshot: entry('screenshot', runScreenshot, (s) => (typeof s.screenshot === 'string' ? s.screenshot : 'page')),
+  wait: waitEntry,
+} satisfies { [K in BrowserStepKind]: StepKindEntry<K> };

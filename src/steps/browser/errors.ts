@@ -4,18 +4,11 @@
  * `name === 'TargetClosedError'`, and so do we.
  */
 import type { errors as PlaywrightErrors } from 'playwright';
+import { causeChain } from '../../util/errors.js';
 
 export type PlaywrightErrorTypes = typeof PlaywrightErrors;
 
-function causes(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  let current: unknown = error;
-  while (current instanceof Error && chain.length < 10) {
-    chain.push(current);
-    current = current.cause;
-  }
-  return chain;
-}
+const causes = (error: unknown): object[] => causeChain(error, 10);
 
 /** The page, context or browser closed under us: a crash, or the run shutting down. */
 export function isTargetClosed(error: unknown): boolean {
@@ -35,9 +28,4 @@ const NET_ERROR_RE = /\bnet::ERR_[A-Z0-9_]+\b/;
  */
 export function netErrorCode(text: string | undefined): string | undefined {
   return text === undefined ? undefined : NET_ERROR_RE.exec(text)?.[0];
-}
-
-export function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return (text.split('\n', 1)[0] ?? text).trim();
 }

@@ -15,7 +15,7 @@ let attempt: BrowserAttempt;
 
 beforeAll(async () => {
   support = createBrowserSupport({ env: { PATH: process.env.PATH, PATHPROOF_CHROMIUM: process.env.PATHPROOF_CHROMIUM }, clock: systemClock() });
-  attempt = await support.openAttempt({ journey: 'mask', attempt: 1, insecure: false });
+  attempt = await support.openAttempt({ journey: 'mask', attempt: 1, insecure: false, firstParty: [] });
 }, 60_000);
 
 afterAll(async () => {

@@ -1,21 +1,19 @@
 /**
  * Evidence of a browser step: the observation (what the page did), masked screenshots,
- * and the failed outcome built from both and classified.
+ * and the failed outcome with its symptom. No verdict here: src/classify judges it.
  *
  * Time: evidence is gathered after the step's own budget is spent, and the runner calls
  * a step hung 2s past its deadline, so all of it fits in EVIDENCE_BUDGET_MS and each
  * piece is best effort (a missing screenshot never hides the failure).
  */
 import type { Page, Locator as PwLocator } from 'playwright';
-import { classifyBrowser } from '../../classify/browser.js';
-import type { BrowserSymptom } from '../../classify/browser.js';
-import type { AssertionResult, BrowserObservation, EvidenceFile } from '../../result/types.js';
+import type { AssertionResult, BrowserObservation, EvidenceFile, PageSymptom } from '../../result/types.js';
 import type { BrowserAttempt, Redactor, StepContext, StepOutcome } from '../types.js';
 import { collectCandidates } from './candidates.js';
 import { describeTarget } from './locator.js';
 import type { Target } from './locator.js';
 
-export type Symptom = BrowserSymptom;
+export type Symptom = PageSymptom;
 
 export const EVIDENCE_BUDGET_MS = 1_500;
 const CANDIDATES_BUDGET_MS = 500;
@@ -38,7 +36,7 @@ export async function within<T>(work: Promise<T>, ms: number): Promise<T | undef
  * holds a secret (a token typed into a plain text field), and the innermost elements whose
  * text holds a secret (an app that echoes what was typed: "Unknown password …").
  */
-export async function secretMasks(page: Page, redactor: Redactor): Promise<PwLocator[]> {
+export async function secretMasks(page: Page, redactor: Pick<Redactor, 'holdsSecret'>): Promise<PwLocator[]> {
   const fields = page.locator('input, textarea');
   const masks = [page.locator('input[type="password" i]')];
   const values = await fields
@@ -59,7 +57,7 @@ const MAX_TEXT_ELEMENTS = 5_000;
  * children does (a secret split across children masks their parent). One cheap check of
  * the whole body first, so pages without a secret on screen cost a single call.
  */
-async function secretTextMasks(page: Page, redactor: Redactor): Promise<PwLocator[]> {
+async function secretTextMasks(page: Page, redactor: Pick<Redactor, 'holdsSecret'>): Promise<PwLocator[]> {
   const bodyText = await page
     .locator('body')
     .evaluate((body) => body.textContent ?? '')
@@ -83,7 +81,7 @@ async function secretTextMasks(page: Page, redactor: Redactor): Promise<PwLocato
 
 export async function maskedScreenshot(
   page: Page,
-  redactor: Redactor,
+  redactor: Pick<Redactor, 'holdsSecret'>,
   options: { timeoutMs: number; fullPage?: boolean },
 ): Promise<Buffer> {
   const mask = await secretMasks(page, redactor);
@@ -102,7 +100,7 @@ export function evidenceName(ctx: Pick<StepContext, 'journey' | 'attempt' | 'pha
 
 export interface FailureInput {
   readonly symptom: Symptom;
-  /** Short, user-facing; redacted here. */
+  /** Short, user-facing. */
   readonly message: string;
   readonly assertions?: readonly AssertionResult[];
   /** The locator that did not match (candidates are collected for it unless given). */
@@ -123,63 +121,72 @@ export interface FailureScope {
 
 const WANTS_CANDIDATES: ReadonlySet<Symptom> = new Set(['locator-missing', 'assertion-failed']);
 
+/** Title and first heading of the page: a soft "Page not found" shows there. */
+async function pageHeadings(page: Page, ms: number): Promise<{ title?: string; heading?: string }> {
+  const read = await within(
+    page.evaluate(() => ({
+      title: document.title,
+      heading: (document.querySelector('h1')?.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 200),
+    })),
+    ms,
+  );
+  return {
+    ...(read?.title ? { title: read.title } : {}),
+    ...(read?.heading ? { heading: read.heading } : {}),
+  };
+}
+
+/** What the page did and looks like, for a failed step: plain data for src/classify. */
 export async function observe(scope: FailureScope, input: FailureInput, budgetEnd: number): Promise<BrowserObservation> {
   const { page, recorder } = scope.attempt;
   const { clock } = scope.ctx;
-  const seen = recorder.snapshot();
-  const candidates =
-    input.candidates ??
-    (input.target && WANTS_CANDIDATES.has(input.symptom)
-      ? await within(collectCandidates(page, input.target, CANDIDATES_BUDGET_MS), CANDIDATES_BUDGET_MS)
-      : undefined);
-  const title = await within(page.title(), Math.min(300, budgetEnd - clock.now()));
-  const observation: BrowserObservation = {
+  const [seen, candidates, headings] = await Promise.all([
+    recorder.snapshot({ scope: 'page', bodies: true }),
+    input.candidates !== undefined
+      ? Promise.resolve(input.candidates)
+      : input.target && WANTS_CANDIDATES.has(input.symptom)
+        ? within(collectCandidates(page, input.target, CANDIDATES_BUDGET_MS), CANDIDATES_BUDGET_MS)
+        : Promise.resolve(undefined),
+    pageHeadings(page, Math.max(1, Math.min(300, budgetEnd - clock.now()))),
+  ]);
+  const third = seen.thirdParty;
+  return {
     kind: 'browser',
     url: page.url(),
-    ...(title ? { title } : {}),
+    ...headings,
     ...(seen.document?.status !== undefined ? { documentStatus: seen.document.status } : {}),
     ...(seen.document?.headers ? { documentHeaders: seen.document.headers } : {}),
+    ...(seen.document?.body !== undefined ? { documentBody: seen.document.body } : {}),
     failedRequests: seen.failedRequests,
     ...(seen.pendingRequests.length > 0 ? { pendingRequests: seen.pendingRequests } : {}),
     consoleErrors: seen.consoleErrors,
     pageErrors: seen.pageErrors,
+    ...(third.failedRequests.length > 0 || third.scriptErrors.length > 0 ? { thirdParty: third } : {}),
+    ...(seen.baselines.length > 0 ? { baselines: seen.baselines } : {}),
     ...(input.target ? { locator: describeTarget(input.target) } : {}),
     ...(candidates && candidates.length > 0 ? { candidates } : {}),
     ...(input.matchCount !== undefined ? { matchCount: input.matchCount } : {}),
     ...(input.navigationError ? { navigationError: input.navigationError } : {}),
   };
-  return scope.ctx.redactor.redactDeep(observation);
 }
 
-/** The failed outcome: observation, layer from the classifier, and a masked screenshot. */
+/** The failed outcome: the symptom, the observation and a masked screenshot. */
 export async function failStep(scope: FailureScope, input: FailureInput): Promise<StepOutcome> {
   const { ctx, attempt } = scope;
   const budgetEnd = ctx.clock.now() + EVIDENCE_BUDGET_MS;
-  const message = ctx.redactor.redact(input.message);
-  const assertions = input.assertions ? ctx.redactor.redactDeep(input.assertions) : undefined;
   const observation = await observe(scope, input, budgetEnd);
-  const failure = classifyBrowser({
-    step: ctx.redactor.redact(scope.label),
-    kind: scope.kind,
-    observation,
-    symptom: input.symptom,
-    failed: (assertions ?? []).filter((a) => !a.passed),
-    message,
-  });
   const evidence: EvidenceFile[] = [];
   const left = budgetEnd - ctx.clock.now();
-  const shot = left > 50 ? await within(maskedScreenshot(attempt.page, ctx.redactor, { timeoutMs: left - 50 }), left) : undefined;
+  const shot = left > 50 ? await within(maskedScreenshot(attempt.page, ctx.secrets, { timeoutMs: left - 50 }), left) : undefined;
   if (shot) {
-    const file = await ctx.evidence
-      .write(evidenceName(ctx, 'failure.png'), shot, 'screenshot', `page when "${ctx.redactor.redact(scope.label)}" failed`)
-      .catch(() => undefined);
+    const file = await ctx.evidence.write(evidenceName(ctx, 'failure.png'), shot, 'screenshot', `page when "${scope.label}" failed`).catch(() => undefined);
     if (file) evidence.push(file);
   }
   return {
     status: 'failed',
-    failure,
+    symptom: { kind: 'page', what: input.symptom, message: input.message },
     observation,
-    ...(assertions ? { assertions } : {}),
+    ...(input.assertions ? { assertions: input.assertions } : {}),
     ...(evidence.length > 0 ? { evidence } : {}),
   };
 }

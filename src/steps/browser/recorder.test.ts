@@ -10,7 +10,8 @@ describe('response headers kept as evidence', () => {
     ['X-Served-By', true],
     ['set-cookie', false],
     ['authorization', false],
-    ['www-authenticate', false],
+    // A challenge names the scheme and realm (evidence for auth), never a credential.
+    ['www-authenticate', true],
     ['cookie', false],
   ])('%s → %s', (name, kept) => {
     expect(keepHeader(name)).toBe(kept);

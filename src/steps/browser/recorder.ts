@@ -1,57 +1,74 @@
 /**
- * Listens to one page for the evidence a failed browser step needs: requests that failed
- * or answered >= 400, console errors, uncaught page errors, and the last main-frame
- * navigation. Drivers open a window per step (`beginStep`) and read it on failure.
+ * Listens to one page for the evidence a browser step needs and records it as plain facts:
+ * which requests the current page made, which failed or are still pending, who they went
+ * to (first-party or third-party), which step started them, whether the page asked again
+ * with success, whether a step passed after a failure (the page handled it), script errors
+ * with the script that threw, and the normal replies of first-party origins.
  *
- * Window rule: a step's snapshot covers the step itself AND the step before it. A click
- * resolves as soon as the click is dispatched, so the fetch it triggers (and its 401)
- * usually lands while the *next* step (`see: …`) is waiting; without the carry-over the
- * failing step would have no evidence and the 401 would read as wrong text.
+ * Why pages and relations, not time windows: a verdict must not depend on whether a
+ * background call answered just before or just after a step boundary. Evidence belongs to
+ * the page it was made on (a main-frame navigation starts a new page and drops the old
+ * one's); each request keeps the step it started in and the order it started in, which are
+ * the page's own behaviour, not timing. src/classify decides what is relevant.
  *
- * In-flight requests: a fetch that never answers leaves no failed request behind, so the
- * step's failure would read as wrong text. Requests are tracked from `request` until their
- * `response` (headers arrived: it answered) or `requestfailed`; what is left at snapshot
- * time is pending. Only xhr/fetch count: documents have their own navigation handling, and
- * long-lived streams (eventsource, websocket) are pending by design.
+ * Costs: everything here is in memory from events Playwright already sends, except the body
+ * of a first-party error reply (document, xhr, fetch), fetched once, capped, best effort.
  */
 import type { ConsoleMessage, Page, Request, Response } from 'playwright';
 import type { Clock } from '../../result/clock.js';
-import type { FailedRequest, PendingRequest } from '../../result/types.js';
+import type { FailedRequest, OriginBaseline, PendingRequest, ScriptError } from '../../result/types.js';
+import { foldBaseline } from '../../result/baseline.js';
+import { isFirstParty, originOf } from '../../result/origins.js';
 
 export interface DocumentSeen {
   readonly url: string;
   readonly status?: number;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Start of the body of an error document, when the browser gave it. */
+  readonly body?: string;
   /** Chromium's failure text when the navigation never got a response (net::ERR_…). */
   readonly failure?: string;
 }
 
 export interface RecorderSnapshot {
+  /** First-party requests of the current page that failed or answered >= 400, in start order. */
   readonly failedRequests: readonly FailedRequest[];
-  /**
-   * xhr/fetch requests started in the window that had no response and no failure yet when
-   * the snapshot was taken: what the page was still waiting for (a hung API call).
-   */
+  /** First-party requests of the current page still unanswered, in start order. */
   readonly pendingRequests: readonly PendingRequest[];
   readonly consoleErrors: readonly string[];
+  /** Uncaught errors of first-party scripts (or of scripts the stack does not name). */
   readonly pageErrors: readonly string[];
-  /** The last main-frame navigation of the page (not windowed: it is the page's current state). */
+  readonly thirdParty: { readonly failedRequests: readonly FailedRequest[]; readonly scriptErrors: readonly ScriptError[] };
+  readonly baselines: readonly OriginBaseline[];
+  /** The current page's main document. */
   readonly document?: DocumentSeen;
 }
 
 export interface PageRecorder {
-  /** Opens the evidence window of a new step; drops what is older than the previous step. */
-  beginStep(): void;
-  /** Events of the current and previous step, oldest first. */
-  snapshot(): RecorderSnapshot;
+  /** A step starts: requests from now on are "started by" it. `acts`: it acts on the page (click, fill, goto…). */
+  beginStep(kind: string, acts: boolean): void;
+  /** The step ended; a passed step that used the page proves earlier failures were handled. */
+  endStep(label: string, passed: boolean, usedPage: boolean): void;
+  /**
+   * Evidence of the current page. `scope: 'step'` keeps third-party failures and script
+   * errors of this step only (notes of a passing step); `bodies: false` skips waiting for
+   * error reply bodies (they are only needed to judge a failure).
+   */
+  snapshot(options?: { scope?: 'page' | 'step'; bodies?: boolean }): Promise<RecorderSnapshot>;
   /** Stops listening. */
   dispose(): void;
+}
+
+export interface RecorderOptions {
+  readonly clock: Clock;
+  /** First-party origins: the target's and `origins:`; the current page's own origin counts too. */
+  readonly firstParty: readonly string[];
 }
 
 /** Response headers worth keeping: they name who answered. Never cookies or authorization. */
 export function keepHeader(name: string): boolean {
   const lower = name.toLowerCase();
-  return lower === 'server' || lower === 'via' || lower === 'content-type' || lower.startsWith('x-');
+  return lower === 'server' || lower === 'via' || lower === 'content-type' || lower === 'content-length' || lower === 'www-authenticate' || lower === 'retry-after' || lower === 'location' || lower.startsWith('x-');
 }
 
 export function pickHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
@@ -60,39 +77,97 @@ export function pickHeaders(headers: Readonly<Record<string, string>>): Record<s
   return kept;
 }
 
-/** Bounds memory on chatty pages: a window keeps at most this many events of each kind. */
-const MAX_EVENTS = 50;
+/** Bounds memory on chatty pages. */
+const MAX_REQUESTS_PER_PAGE = 500;
+const MAX_ERRORS_PER_PAGE = 50;
 const MAX_TEXT = 500;
-/** Resource types whose pending state is evidence (see the module comment). */
-const PENDING_RESOURCES: ReadonlySet<string> = new Set(['xhr', 'fetch']);
+/** Error reply bodies: enough for a stock page or a JSON error. */
+const MAX_BODY = 8 * 1024;
+const BODY_WAIT_MS = 400;
+/** Resource types that carry what the page needs to work (not images, fonts…). */
+const DYNAMIC: ReadonlySet<string> = new Set(['document', 'xhr', 'fetch']);
+/** Pending requests worth reporting: a page waits on these. */
+const WAITED_ON: ReadonlySet<string> = new Set(['document', 'xhr', 'fetch', 'script', 'stylesheet']);
+const CREDENTIAL_RE = /(^|[&{,\s"'])(password|passwd|client_secret|grant_type|refresh_token|otp)("?\s*[:=])/i;
 
-interface Stamped<T> {
+interface Tracked {
+  readonly seq: number;
   readonly step: number;
-  readonly value: T;
+  readonly method: string;
+  readonly url: string;
+  readonly key: string;
+  readonly resourceType: string;
+  readonly firstParty: boolean;
+  readonly start: number;
+  readonly stream: boolean;
+  readonly sendsCredentials: boolean;
+  end?: number;
+  endSeq?: number;
+  status?: number;
+  failure?: string;
+  headers?: Record<string, string>;
+  body?: Promise<string | undefined>;
+}
+
+interface PageState {
+  readonly origin: string | undefined;
+  readonly requests: Tracked[];
+  /** method+path → seqs of answers < 400 (laterSucceeded, repeating). */
+  readonly successes: Map<string, number[]>;
+  /** Steps that passed using the page, with the event seq they ended at. */
+  readonly handled: { seq: number; label: string }[];
+  readonly pageErrors: { step: number; error: ScriptError }[];
+  readonly consoleErrors: { step: number; text: string; firstParty: boolean }[];
+  baselines: Map<string, OriginBaseline>;
+  document?: Tracked;
 }
 
 function clip(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
 }
 
-export function recordPage(page: Page, clock: Clock): PageRecorder {
-  let step = 0;
-  const started = new WeakMap<Request, number>();
-  // Insertion order = start order, so the oldest pending request comes first.
-  const inFlight = new Map<Request, { step: number; start: number }>();
-  const requests: Stamped<FailedRequest>[] = [];
-  const consoleErrors: Stamped<string>[] = [];
-  const pageErrors: Stamped<string>[] = [];
-  let document: DocumentSeen | undefined;
+function keyOf(method: string, url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${method} ${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return `${method} ${url.split(/[?#]/, 1)[0] ?? url}`;
+  }
+}
 
-  const push = <T>(list: Stamped<T>[], value: T): void => {
-    if (list.filter((e) => e.step === step).length >= MAX_EVENTS) return;
-    list.push({ step, value });
-  };
-  const durationOf = (request: Request): number | undefined => {
-    const start = started.get(request);
-    return start === undefined ? undefined : Math.round(clock.now() - start);
-  };
+const STACK_URL_RE = /\b((?:https?|file):\/\/[^\s)'"]+?)(?::\d+){1,2}\)?(?:\s|$)/;
+
+/** The script at the top of an error's stack (`at fn (https://cdn/x.js:1:2)`), if it names one. */
+export function scriptSource(error: Error): string | undefined {
+  const stack = error.stack ?? '';
+  // Skip the message line(s): frames start with "at ".
+  for (const line of stack.split('\n')) {
+    if (!/^\s*at\s/.test(line)) continue;
+    const match = STACK_URL_RE.exec(line);
+    if (match !== null) return match[1];
+  }
+  return undefined;
+}
+
+export function recordPage(page: Page, options: RecorderOptions): PageRecorder {
+  const { clock } = options;
+  let step = 0;
+  let stepActs = false;
+  let previousActs = false;
+  let seq = 0;
+  const tracked = new WeakMap<Request, Tracked>();
+  const fresh = (url?: string): PageState => ({
+    origin: url === undefined ? undefined : originOf(url),
+    requests: [],
+    successes: new Map(),
+    handled: [],
+    pageErrors: [],
+    consoleErrors: [],
+    baselines: new Map(),
+  });
+  let current = fresh();
+
+  const firstParty = (url: string): boolean => isFirstParty(url, options.firstParty, current.origin);
   const isMainDocument = (request: Request): boolean => {
     try {
       return request.isNavigationRequest() && request.frame() === page.mainFrame();
@@ -103,44 +178,98 @@ export function recordPage(page: Page, clock: Clock): PageRecorder {
   };
 
   const onRequest = (request: Request): void => {
-    const start = clock.now();
-    started.set(request, start);
-    // Bounded like the other events: a page firing hundreds of polls keeps the first ones.
-    if (PENDING_RESOURCES.has(request.resourceType()) && inFlight.size < MAX_EVENTS * 2) inFlight.set(request, { step, start });
+    const url = request.url();
+    if (!/^https?:/i.test(url)) return; // data:, blob:, about: never fail on the network
+    const main = isMainDocument(request);
+    if (main) current = fresh(url); // a new page: the old page's evidence is history
+    if (current.requests.length >= MAX_REQUESTS_PER_PAGE && !main) return;
+    const method = request.method();
+    let accept = '';
+    let postData: string | null = null;
+    try {
+      accept = request.headers()['accept'] ?? '';
+      postData = method === 'GET' ? null : request.postData();
+    } catch {
+      // headers or body unavailable (service worker): not needed for the verdict
+    }
+    const entry: Tracked = {
+      seq: ++seq,
+      step,
+      method,
+      url,
+      key: keyOf(method, url),
+      resourceType: request.resourceType(),
+      firstParty: main || firstParty(url),
+      start: clock.now(),
+      stream: accept.includes('text/event-stream'),
+      sendsCredentials: postData !== null && CREDENTIAL_RE.test(postData),
+    };
+    tracked.set(request, entry);
+    current.requests.push(entry);
+    if (main) current.document = entry;
   };
+
   const onResponse = (response: Response): void => {
-    const request = response.request();
-    inFlight.delete(request);
-    const status = response.status();
-    const headers = pickHeaders(response.headers());
-    if (isMainDocument(request)) document = { url: response.url(), status, headers };
-    if (status < 400) return;
-    push(requests, {
-      method: request.method(),
-      url: response.url(),
-      status,
-      resourceType: request.resourceType(),
-      durationMs: durationOf(request),
-      headers,
-    });
+    const entry = tracked.get(response.request());
+    if (entry === undefined) return;
+    entry.end = clock.now();
+    entry.endSeq = ++seq;
+    entry.status = response.status();
+    let headers: Record<string, string> = {};
+    try {
+      headers = response.headers();
+    } catch {
+      // detached: keep none
+    }
+    entry.headers = pickHeaders(headers);
+    const page_ = current;
+    if (!page_.requests.includes(entry)) return; // a response of an older page
+    if (entry.status < 400) {
+      const successes = page_.successes.get(entry.key) ?? [];
+      successes.push(entry.endSeq);
+      page_.successes.set(entry.key, successes);
+      if (entry.firstParty && DYNAMIC.has(entry.resourceType) && entry.status !== 304) {
+        const origin = originOf(entry.url);
+        if (origin !== undefined) {
+          const lowered: Record<string, string> = {};
+          for (const [name, value] of Object.entries(headers)) lowered[name.toLowerCase()] = value;
+          page_.baselines.set(origin, foldBaseline(page_.baselines.get(origin), origin, { status: entry.status, url: entry.url, headers: lowered }));
+        }
+      }
+      return;
+    }
+    if (entry.firstParty && DYNAMIC.has(entry.resourceType)) {
+      entry.body = response.text().then(
+        (text) => (text.length > MAX_BODY ? text.slice(0, MAX_BODY) : text),
+        () => undefined,
+      );
+    }
   };
+
   const onRequestFailed = (request: Request): void => {
-    inFlight.delete(request);
-    const failure = request.failure()?.errorText;
-    if (isMainDocument(request)) document = { url: request.url(), failure };
-    push(requests, {
-      method: request.method(),
-      url: request.url(),
-      failure,
-      resourceType: request.resourceType(),
-      durationMs: durationOf(request),
-    });
+    const entry = tracked.get(request);
+    if (entry === undefined) return;
+    entry.end = clock.now();
+    entry.endSeq = ++seq;
+    entry.failure = request.failure()?.errorText ?? 'net::ERR_FAILED';
   };
+
   const onConsole = (message: ConsoleMessage): void => {
-    if (message.type() === 'error') push(consoleErrors, clip(message.text()));
+    if (message.type() !== 'error' || current.consoleErrors.length >= MAX_ERRORS_PER_PAGE) return;
+    let where = '';
+    try {
+      where = message.location().url;
+    } catch {
+      // no location
+    }
+    current.consoleErrors.push({ step, text: clip(message.text()), firstParty: where === '' || !/^https?:/i.test(where) || firstParty(where) });
   };
+
   const onPageError = (error: Error): void => {
-    push(pageErrors, clip(error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message));
+    if (current.pageErrors.length >= MAX_ERRORS_PER_PAGE) return;
+    const message = clip(error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message);
+    const source = scriptSource(error);
+    current.pageErrors.push({ step, error: source === undefined ? { message } : { message, source } });
   };
 
   page.on('request', onRequest);
@@ -149,33 +278,90 @@ export function recordPage(page: Page, clock: Clock): PageRecorder {
   page.on('console', onConsole);
   page.on('pageerror', onPageError);
 
-  const prune = <T>(list: Stamped<T>[]): void => {
-    const keepFrom = list.findIndex((e) => e.step >= step - 1);
-    list.splice(0, keepFrom === -1 ? list.length : keepFrom);
-  };
-  const values = <T>(list: readonly Stamped<T>[]): T[] => list.filter((e) => e.step >= step - 1).map((e) => e.value);
+  const byStep = (entry: Tracked): 'step' | 'page' => (entry.step === step || (entry.step === step - 1 && previousActs) ? 'step' : 'page');
 
   return {
-    beginStep() {
+    beginStep(_kind, acts) {
       step += 1;
-      for (const [request, seen] of inFlight) if (seen.step < step - 1) inFlight.delete(request);
-      prune(requests);
-      prune(consoleErrors);
-      prune(pageErrors);
+      previousActs = stepActs;
+      stepActs = acts;
     },
-    snapshot() {
+    endStep(label, passed, usedPage) {
+      if (passed && usedPage) current.handled.push({ seq: ++seq, label });
+    },
+    async snapshot({ scope = 'page', bodies: wantBodies = true } = {}) {
+      const state = current;
       const now = clock.now();
+      const failedRequests: FailedRequest[] = [];
+      const thirdPartyFailed: FailedRequest[] = [];
       const pendingRequests: PendingRequest[] = [];
-      for (const [request, seen] of inFlight) {
-        if (seen.step < step - 1) continue;
-        pendingRequests.push({ method: request.method(), url: request.url(), resourceType: request.resourceType(), pendingMs: Math.round(now - seen.start) });
+      const bodies: Promise<void>[] = [];
+      for (const entry of state.requests) {
+        const failed = entry.failure !== undefined || (entry.status !== undefined && entry.status >= 400);
+        if (!failed) {
+          if (entry.end === undefined && entry.firstParty && WAITED_ON.has(entry.resourceType) && !entry.stream && entry !== state.document) {
+            const earlier = state.successes.get(entry.key) ?? [];
+            pendingRequests.push({
+              method: entry.method,
+              url: entry.url,
+              resourceType: entry.resourceType,
+              pendingMs: Math.round(now - entry.start),
+              startedBy: byStep(entry),
+              ...(earlier.some((s) => s < entry.seq) ? { repeating: true } : {}),
+            });
+          }
+          continue;
+        }
+        if (!entry.firstParty) {
+          if (scope === 'page' || entry.step === step) thirdPartyFailed.push(describe(entry));
+          continue;
+        }
+        const laterSucceeded = (state.successes.get(entry.key) ?? []).some((s) => entry.endSeq !== undefined && s > entry.endSeq);
+        const handled = state.handled.find((h) => entry.endSeq !== undefined && h.seq > entry.endSeq);
+        const index = failedRequests.length;
+        failedRequests.push({
+          ...describe(entry),
+          startedBy: byStep(entry),
+          ...(laterSucceeded ? { laterSucceeded: true } : {}),
+          ...(handled === undefined ? {} : { handledBefore: handled.label }),
+          ...(entry.sendsCredentials ? { sendsCredentials: true } : {}),
+        });
+        // An error reply's body, when the browser gives it in time; absent = unknown.
+        if (entry.body !== undefined && wantBodies) {
+          bodies.push(
+            within(entry.body, BODY_WAIT_MS).then((body) => {
+              if (body !== undefined) failedRequests[index] = { ...(failedRequests[index] as FailedRequest), body };
+            }),
+          );
+        }
       }
+      await Promise.all(bodies);
+      const doc = state.document;
+      let document: DocumentSeen | undefined;
+      if (doc !== undefined) {
+        const body = doc.body === undefined || !wantBodies ? undefined : await within(doc.body, BODY_WAIT_MS);
+        document = {
+          url: doc.url,
+          ...(doc.status === undefined ? {} : { status: doc.status }),
+          ...(doc.headers === undefined ? {} : { headers: doc.headers }),
+          ...(body === undefined ? {} : { body }),
+          ...(doc.failure === undefined ? {} : { failure: doc.failure }),
+        };
+      }
+      const inScope = <T extends { step: number }>(items: readonly T[]): T[] => (scope === 'page' ? [...items] : items.filter((i) => i.step === step));
+      const scripts = inScope(state.pageErrors);
+      const own = scripts.filter((s) => s.error.source === undefined || firstParty(s.error.source)).map((s) => s.error.message);
+      const theirs = scripts.filter((s) => s.error.source !== undefined && !firstParty(s.error.source)).map((s) => s.error);
       return {
-        failedRequests: values(requests),
+        failedRequests,
         pendingRequests,
-        consoleErrors: values(consoleErrors),
-        pageErrors: values(pageErrors),
-        document,
+        consoleErrors: inScope(state.consoleErrors)
+          .filter((c) => c.firstParty)
+          .map((c) => c.text),
+        pageErrors: own,
+        thirdParty: { failedRequests: thirdPartyFailed, scriptErrors: theirs },
+        baselines: [...state.baselines.values()],
+        ...(document === undefined ? {} : { document }),
       };
     },
     dispose() {
@@ -184,7 +370,31 @@ export function recordPage(page: Page, clock: Clock): PageRecorder {
       page.off('requestfailed', onRequestFailed);
       page.off('console', onConsole);
       page.off('pageerror', onPageError);
-      inFlight.clear();
     },
   };
+}
+
+function describe(entry: Tracked): FailedRequest {
+  return {
+    method: entry.method,
+    url: entry.url,
+    ...(entry.status === undefined ? {} : { status: entry.status }),
+    ...(entry.failure === undefined ? {} : { failure: entry.failure }),
+    resourceType: entry.resourceType,
+    ...(entry.end === undefined ? {} : { durationMs: Math.round(entry.end - entry.start) }),
+    ...(entry.headers === undefined || entry.status === undefined ? {} : { headers: entry.headers }),
+  };
+}
+
+/** Resolves to undefined when `work` does not settle in time. */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

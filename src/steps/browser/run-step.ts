@@ -1,6 +1,7 @@
 /**
- * What every browser driver shares: opening the attempt, the per-step evidence window,
- * the time budget, and turning what Playwright throws into an outcome:
+ * What every browser driver shares: opening the attempt, the attempt's cookies into and out
+ * of the browser, telling the recorder a step starts and ends, the time budget, notes of a
+ * passing step, and turning what Playwright throws into an outcome:
  * - the run was interrupted                 → error INTERRUPTED;
  * - page/context/browser closed (crash)     → error BROWSER_CRASHED (our side, never the target);
  * - no browser (RunnerFault)                → error with the fault's code (BROWSER_NOT_FOUND…);
@@ -8,10 +9,12 @@
  * - anything else (an invalid css selector…) → error BROWSER_STEP_ERROR.
  */
 import type { Page } from 'playwright';
+import type { BrowserObservation } from '../../result/types.js';
+import { firstLine } from '../../util/errors.js';
 import type { BrowserAttempt, StepContext, StepOutcome } from '../types.js';
 import { RunnerFault } from '../types.js';
-import { formatMs, stepBudgetMs } from './budget.js';
-import { firstLine, isTargetClosed, isTimeout } from './errors.js';
+import { budgetText, stepBudgetMs } from './budget.js';
+import { isTargetClosed, isTimeout } from './errors.js';
 import type { PlaywrightErrorTypes } from './errors.js';
 import { failStep } from './evidence.js';
 import type { FailureInput } from './evidence.js';
@@ -34,13 +37,19 @@ export interface StepScope {
 
 export interface StepSpec {
   readonly kind: string;
-  readonly label: string;
   /** The step's own `timeout:` (ms), if any. */
   readonly timeoutMs: number | undefined;
 }
 
+/** Steps that act on the page: what they trigger belongs to the next step's evidence too. */
+const ACTS: ReadonlySet<string> = new Set(['goto', 'click', 'fill', 'press', 'select', 'check']);
+/**
+ * Steps whose pass proves the user could use the page: a failure before them was handled
+ * by the page. Not goto (it only loads), screenshot or wait.
+ */
+const USES_PAGE: ReadonlySet<string> = new Set(['click', 'fill', 'press', 'select', 'check', 'see', 'notSee']);
+
 export async function runBrowserStep(spec: StepSpec, ctx: StepContext, body: (scope: StepScope) => Promise<StepOutcome>): Promise<StepOutcome> {
-  const redact = (text: string): string => ctx.redactor.redact(text);
   if (ctx.signal.aborted) return { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted' } };
   let attempt: BrowserAttempt;
   let errors: PlaywrightErrorTypes;
@@ -49,39 +58,72 @@ export async function runBrowserStep(spec: StepSpec, ctx: StepContext, body: (sc
     // Already loaded by the session that opened the attempt: this import is a cache hit.
     ({ errors } = await import('playwright'));
   } catch (error) {
-    if (error instanceof RunnerFault) return { status: 'error', error: { code: error.code, message: redact(error.message) } };
-    return { status: 'error', error: { code: 'BROWSER_LAUNCH_FAILED', message: redact(`could not open a browser: ${firstLine(error)}`) } };
+    if (error instanceof RunnerFault) return { status: 'error', error: { code: error.code, message: error.message } };
+    return { status: 'error', error: { code: 'BROWSER_LAUNCH_FAILED', message: `could not open a browser: ${firstLine(error)}` } };
   }
-  attempt.recorder.beginStep();
   const start = ctx.clock.now();
   const budgetMs = stepBudgetMs(spec.timeoutMs, ctx);
+  // One user's session: what HTTP steps logged in with is in the browser, and back after.
+  await attempt.syncCookies(ctx.cookies, 'to-browser');
+  attempt.recorder.beginStep(spec.kind, ACTS.has(spec.kind));
   const scope: StepScope = {
     ctx,
     attempt,
     page: attempt.page,
     kind: spec.kind,
-    label: spec.label,
+    label: ctx.label,
     budgetMs,
-    budgetText: formatMs(budgetMs),
+    budgetText: budgetText(budgetMs),
     left: () => Math.max(1, Math.floor(budgetMs - (ctx.clock.now() - start))),
     isTimeout: (error) => isTimeout(error, errors),
-    fail: (input) => failStep({ ctx, attempt, kind: spec.kind, label: spec.label }, input),
+    fail: (input) => failStep({ ctx, attempt, kind: spec.kind, label: ctx.label }, input),
   };
+  let outcome: StepOutcome;
   try {
-    return await body(scope);
+    outcome = await body(scope);
   } catch (error) {
     if (ctx.signal.aborted) return { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted' } };
     if (crashed(error, attempt)) {
-      return {
-        status: 'error',
-        error: { code: 'BROWSER_CRASHED', message: redact(`the browser closed or crashed during "${spec.label}": ${firstLine(error)}`) },
-      };
+      return { status: 'error', error: { code: 'BROWSER_CRASHED', message: `the browser closed or crashed during "${ctx.label}": ${firstLine(error)}` } };
     }
     if (isTimeout(error, errors)) {
-      return scope.fail({ symptom: 'timeout', message: `${spec.label}: timed out after ${scope.budgetText}` });
+      outcome = await scope.fail({ symptom: 'timeout', message: `${ctx.label}: timed out after ${scope.budgetText}` });
+    } else {
+      return { status: 'error', error: { code: 'BROWSER_STEP_ERROR', message: `${ctx.label}: ${firstLine(error)}` } };
     }
-    return { status: 'error', error: { code: 'BROWSER_STEP_ERROR', message: redact(`${spec.label}: ${firstLine(error)}`) } };
   }
+  await attempt.syncCookies(ctx.cookies, 'from-browser');
+  attempt.recorder.endStep(ctx.label, outcome.status === 'passed', USES_PAGE.has(spec.kind));
+  return outcome.status === 'passed' ? withNotes(outcome, scope) : outcome;
+}
+
+/**
+ * A passing step keeps what it saw on the way (third-party failures, the page's own script
+ * errors) as a light observation for notes; with `failOnPageErrors: true` a first-party
+ * script error fails it (the classifier makes that `frontend`, quoting the error).
+ */
+async function withNotes(outcome: Extract<StepOutcome, { status: 'passed' }>, scope: StepScope): Promise<StepOutcome> {
+  const { ctx, page, attempt } = scope;
+  const seen = await attempt.recorder.snapshot({ scope: 'step', bodies: false }).catch(() => undefined);
+  if (seen === undefined) return outcome;
+  const third = seen.thirdParty;
+  if (third.failedRequests.length === 0 && third.scriptErrors.length === 0 && seen.pageErrors.length === 0) return outcome;
+  if (ctx.failOnPageErrors && seen.pageErrors.length > 0) {
+    const first = (seen.pageErrors[0] ?? '').split('\n', 1)[0] ?? '';
+    return scope.fail({
+      symptom: 'assertion-failed',
+      message: `${ctx.label}: the page's own script threw "${first}" (failOnPageErrors: true)`,
+    });
+  }
+  const observation: BrowserObservation = {
+    kind: 'browser',
+    url: page.url(),
+    failedRequests: [],
+    consoleErrors: [],
+    pageErrors: seen.pageErrors,
+    ...(third.failedRequests.length > 0 || third.scriptErrors.length > 0 ? { thirdParty: third } : {}),
+  };
+  return { ...outcome, observation: outcome.observation ?? observation };
 }
 
 function crashed(error: unknown, attempt: BrowserAttempt): boolean {

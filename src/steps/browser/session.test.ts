@@ -113,7 +113,7 @@ describe('no browser', () => {
   it('PATHPROOF_CHROMIUM=/nonexistent is a RunnerFault BROWSER_NOT_FOUND with the install message', async () => {
     const missing = createBrowserSupport({ env: { PATHPROOF_CHROMIUM: '/nonexistent', PATH: env.PATH }, clock: systemClock() });
     try {
-      const error = await missing.openAttempt({ journey: 'j', attempt: 1, insecure: false }).catch((e: unknown) => e);
+      const error = await missing.openAttempt({ journey: 'j', attempt: 1, insecure: false, firstParty: [] }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RunnerFault);
       expect(error).toMatchObject({ code: 'BROWSER_NOT_FOUND' });
       expect((error as Error).message).toContain('PATHPROOF_CHROMIUM=/nonexistent');

@@ -19,6 +19,7 @@ import type { BrowserAttempt, BrowserSupport, EvidenceSink } from '../types.js';
 import { RunnerFault } from '../types.js';
 import { discoverBrowser } from './discover.js';
 import { recordPage } from './recorder.js';
+import { messageOf } from '../../util/errors.js';
 
 type Playwright = typeof PlaywrightModule;
 
@@ -54,7 +55,7 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
   const loadPlaywright = (): Promise<Playwright> => {
     playwright ??= import('playwright').catch((error: unknown) => {
       playwright = undefined;
-      throw new RunnerFault('PLAYWRIGHT_MISSING', `could not load the playwright package: ${messageOf(error)}`, { cause: error });
+      throw new RunnerFault('PLAYWRIGHT_MISSING', `could not load the playwright package: ${messageOf(error, 1)}`, { cause: error });
     });
     return playwright;
   };
@@ -72,7 +73,7 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
       });
     } catch (error) {
       const where = source.kind === 'remote' ? `connect to ${source.wsEndpoint}` : `launch ${source.path} (from ${source.origin})`;
-      throw new RunnerFault('BROWSER_LAUNCH_FAILED', `could not ${where}: ${firstLine(messageOf(error))}`, { cause: error });
+      throw new RunnerFault('BROWSER_LAUNCH_FAILED', `could not ${where}: ${messageOf(error, 1).split('\n', 1)[0] ?? ''}`, { cause: error });
     }
   };
 
@@ -105,14 +106,15 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
   };
 
   return {
-    async openAttempt({ journey, attempt, insecure }) {
+    async openAttempt({ journey, attempt, insecure, firstParty }) {
       if (closed) throw new RunnerFault('BROWSER_CLOSED', 'the browser support of this run is already closed');
       const context = await newContext(insecure);
       const tracing = options.trace === 'on-failure';
       if (tracing) await context.tracing.start({ screenshots: true, snapshots: true, title: `${journey} #${attempt}` });
       const page = await context.newPage();
-      const recorder = recordPage(page, options.clock);
+      const recorder = recordPage(page, { clock: options.clock, firstParty });
       let secretUsed = false;
+      let cookieVersion = -1;
       let ended: Promise<EvidenceFile[]> | undefined;
 
       const end = async (keep: { evidence: EvidenceSink } | undefined): Promise<EvidenceFile[]> => {
@@ -134,6 +136,19 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
         recorder,
         noteSecretUsed() {
           secretUsed = true;
+        },
+        async syncCookies(jar, direction) {
+          try {
+            if (direction === 'to-browser') {
+              if (jar.version === cookieVersion) return;
+              await context.addCookies(jar.toBrowser());
+            } else {
+              jar.fromBrowser(await context.cookies());
+            }
+            cookieVersion = jar.version;
+          } catch {
+            // The browser crashed or closed: the step itself reports that; cookies are not its cause.
+          }
         },
         finish({ failed, evidence }) {
           ended ??= end(failed ? { evidence } : undefined);
@@ -172,10 +187,3 @@ async function saveTrace(context: BrowserContext, journey: string, attempt: numb
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0] ?? text;
-}

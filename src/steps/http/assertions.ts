@@ -18,7 +18,7 @@
  */
 import { MATCHER_KEYS } from '../../journey/schema.js';
 import type { Expect, Matcher } from '../../journey/schema.js';
-import type { AssertionResult, HttpObservation } from '../../result/types.js';
+import type { AssertionKind, AssertionResult, HttpObservation } from '../../result/types.js';
 import { evaluateJsonPath, parseJson } from './json-path.js';
 import type { ParsedJson } from './json-path.js';
 import { compileUserRegex } from '../../journey/regex.js';
@@ -119,7 +119,7 @@ function checkJson(spec: Readonly<Record<string, unknown>>, parsed: ParsedJson):
       continue;
     }
     const value = found.values.length === 0 ? undefined : found.values.length === 1 ? found.values[0] : found.values;
-    const target = { kind: 'json', subject: path, label: path };
+    const target = { kind: 'json' as const, subject: path, label: path };
     if (isMatcher(expected)) results.push(...applyMatcher(expected, value, target));
     else results.push(equalsAssertion(target, value, expected, '=='));
   }
@@ -195,7 +195,7 @@ function checkDuration(maxMs: number, totalMs: number): AssertionResult {
 // matchers
 
 interface Target {
-  readonly kind: string;
+  readonly kind: AssertionKind;
   readonly subject?: string;
   /** How the subject reads in an expression: `$.amount`, `header content-type`. */
   readonly label: string;

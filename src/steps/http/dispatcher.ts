@@ -8,7 +8,7 @@ import type { Dispatcher } from 'undici';
 import { systemClock } from '../../result/clock.js';
 import type { Clock } from '../../result/clock.js';
 import { DEFAULTS } from '../../journey/schema.js';
-import type { HttpDeps } from '../types.js';
+import type { FreshDispatcher, HttpDeps } from '../types.js';
 import { createTimingTracker } from './timings.js';
 
 export interface HttpDepsOptions {
@@ -54,10 +54,17 @@ export function createHttpDeps(options: HttpDepsOptions = {}): HttpDeps & { clos
   const insecure = agent(false);
   const dispatcher: Dispatcher = strict.compose(tracker.interceptor);
   const insecureDispatcher: Dispatcher = insecure.compose(tracker.interceptor);
+  /** One connection that is never reused, timed like the others: for a request sent again after a stale keep-alive. */
+  const fresh = (rejectUnauthorized: boolean): FreshDispatcher => {
+    const once = new Agent({ connections: 1, pipelining: 0, connect: tracker.wrapConnector(buildConnector({ timeout, rejectUnauthorized })) });
+    // compose() returns a Proxy of the agent itself: never assign to it, close the agent.
+    return { dispatcher: once.compose(tracker.interceptor), close: () => once.close() };
+  };
 
   return {
     dispatcher,
     insecureDispatcher,
+    fresh,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
     maxRedirects: options.maxRedirects ?? DEFAULTS.maxRedirects,
     close: async () => {

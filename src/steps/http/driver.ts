@@ -1,15 +1,16 @@
 /**
- * The HTTP step: build the request, probe, then run pure checks on the observation and
- * classify the first failure. Probe → observation → checks, nothing else.
+ * The HTTP step: build the request, probe, then run pure checks on the observation.
+ * Probe → observation → checks → symptom; the verdict is src/classify's, the decision
+ * between `failed` and `error` the runner's.
  */
-import { classifyHttp } from '../../classify/http.js';
-import type { AssertionResult, Failure } from '../../result/types.js';
+import type { AssertionResult } from '../../result/types.js';
 import { parseRequestLine } from '../../journey/schema.js';
 import type { StepOf } from '../../journey/schema.js';
 import type { StepContext, StepDriver, StepOutcome } from '../types.js';
 import { checkExpect } from './assertions.js';
 import { captureValues } from './capture.js';
 import { probeInContext, requestInContext } from './in-context.js';
+import type { ProbeRequest } from './probe.js';
 
 type HttpStep = StepOf<'request'>;
 
@@ -24,61 +25,64 @@ export function requestWithStepHeaders(step: HttpStep): HttpStep['request'] {
   return { ...step.request, headers: { ...step.request.headers, ...step.headers } };
 }
 
+/** `GET /api/orders` (query cut: it may hold tokens), or the step's request line as written. */
+export function labelRequest(step: HttpStep): string {
+  const value = step.request;
+  if (typeof value === 'string') {
+    const line = parseRequestLine(value);
+    return line ? `${line.method} ${line.url.split('?')[0]}` : value;
+  }
+  return `${value.method ?? 'GET'} ${value.url.split('?')[0]}`;
+}
+
+const CREDENTIAL_FIELD_RE = /(^|[&{,\s"'])(password|passwd|pass|client_secret|grant_type|refresh_token|otp)("?\s*[:=])/i;
+
+/**
+ * True when the request submits credentials in its body (a login form, an OAuth token
+ * request): a 403 then means the credentials were refused (auth), not a policy (authz).
+ */
+export function sendsCredentials(request: ProbeRequest, ctx: Pick<StepContext, 'secrets'>): boolean {
+  const body = request.body;
+  if (body === undefined) return false;
+  const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+  return CREDENTIAL_FIELD_RE.test(text) || ctx.secrets.holdsSecret(text);
+}
+
 export const httpDriver: StepDriver<'request'> = {
   async run(step, ctx): Promise<StepOutcome> {
     const built = requestInContext(requestWithStepHeaders(step), ctx);
     if (!built.ok) return { status: 'error', error: { code: 'REQUEST_INVALID', message: built.message } };
     const request = built.request;
     const result = await probeInContext(request, ctx);
-    const where = { method: request.method, url: request.url };
+    const where = { method: request.method, url: request.url, ...(sendsCredentials(request, ctx) ? { sendsCredentials: true } : {}) };
 
     if (!result.ok) {
-      if (ctx.signal.aborted) {
-        return abortedOutcome(ctx, result.error.message);
-      }
-      const failure = classifyHttp({ request: where, transport: result.error, failed: [], timeoutMs: request.timeoutMs });
-      return { status: 'failed', failure: redactFailure(ctx, failure) };
+      if (ctx.signal.aborted) return { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted during this step' } };
+      return {
+        status: 'failed',
+        symptom: {
+          kind: 'transport',
+          request: where,
+          code: result.error.code,
+          message: result.error.message,
+          phase: result.error.phase,
+          timeoutMs: request.timeoutMs,
+        },
+      };
     }
 
     const observation = result.observation;
     const assertions = checkExpect(step.expect ?? {}, observation);
-    const failed = assertions.filter((a) => !a.passed);
-    if (failed.length > 0) {
-      const failure = classifyHttp({ request: where, observation, failed, assertions });
-      return { status: 'failed', failure: redactFailure(ctx, failure), assertions, observation };
-    }
+    if (assertions.some((a) => !a.passed)) return { status: 'failed', symptom: { kind: 'response', request: where }, assertions, observation };
 
-    if (step.capture) {
-      const { values, errors } = captureValues(step.capture, observation);
-      if (errors.length > 0) {
-        // The response was fine by every expectation but lacks what a later step needs.
-        const captureAssertions: AssertionResult[] = errors.map((message) => ({
-          kind: 'capture',
-          expression: message,
-          expected: 'a value',
-          actual: undefined,
-          passed: false,
-        }));
-        const failure = classifyHttp({ request: where, observation, failed: captureAssertions, assertions: [...assertions, ...captureAssertions] });
-        return {
-          status: 'failed',
-          failure: redactFailure(ctx, failure),
-          assertions: [...assertions, ...captureAssertions],
-          observation,
-        };
-      }
-      for (const [name, value] of Object.entries(values)) ctx.vars.set(name, value);
-      return { status: 'passed', assertions, observation, captured: values };
+    if (!step.capture) return { status: 'passed', assertions, observation };
+    const { values, errors } = captureValues(step.capture, observation);
+    if (errors.length > 0) {
+      // The response was fine by every expectation but lacks what a later step needs.
+      const missing: AssertionResult[] = errors.map((message) => ({ kind: 'capture', expression: message, expected: 'a value', actual: undefined, passed: false }));
+      return { status: 'failed', symptom: { kind: 'response', request: where }, assertions: [...assertions, ...missing], observation };
     }
-    return { status: 'passed', assertions, observation };
+    for (const [name, value] of Object.entries(values)) ctx.vars.set(name, value);
+    return { status: 'passed', assertions, observation, captured: values };
   },
 };
-
-/** The run was interrupted (SIGTERM): our decision, never the target's fault. */
-function abortedOutcome(_ctx: StepContext, _message: string): StepOutcome {
-  return { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted during this step' } };
-}
-
-function redactFailure(ctx: StepContext, failure: Failure): Failure {
-  return ctx.redactor.redactDeep(failure);
-}

@@ -21,5 +21,11 @@ export function requestInContext(spec: RequestSpecOutput, ctx: StepContext): Bui
 
 export function probeInContext(request: ProbeRequest, ctx: StepContext): Promise<ProbeResult> {
   const dispatcher = ctx.insecure ? ctx.http.insecureDispatcher : ctx.http.dispatcher;
-  return probe(request, { dispatcher, clock: ctx.clock, signal: ctx.signal });
+  const makeFresh = ctx.http.fresh;
+  return probe(request, {
+    dispatcher,
+    clock: ctx.clock,
+    signal: ctx.signal,
+    ...(makeFresh === undefined ? {} : { fresh: () => makeFresh(!ctx.insecure) }),
+  });
 }

@@ -500,3 +500,74 @@ describe('probe: TLS', () => {
     expect(insecure.timings.tlsMs).toBeTypeOf('number');
   });
 });
+
+describe('probe: a reused keep-alive connection the server closed', () => {
+  /**
+   * A server that answers the first request of each connection and closes the connection
+   * when a second request arrives on it — what a proxy with a short keep-alive timeout does
+   * to a client that reuses the connection just as it is closed. `freshAlso` makes it close
+   * every later request, on new connections too.
+   */
+  async function closingServer(freshAlso = false): Promise<TestServer> {
+    const requests = new WeakMap<object, number>();
+    let answered = 0;
+    return startServer((request, res) => {
+      const n = (requests.get(request.socket) ?? 0) + 1;
+      requests.set(request.socket, n);
+      if (n > 1 || (freshAlso && answered > 0)) {
+        request.socket.destroy();
+        return;
+      }
+      answered += 1;
+      res.setHeader('connection', 'keep-alive');
+      res.end('ok');
+    });
+  }
+
+  async function probeWith(own: ReturnType<typeof createHttpDeps>, request: ProbeRequest): Promise<ProbeResult> {
+    // A gap like a canary's between requests: the first socket is back in the pool, idle, and reused.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const makeFresh = own.fresh;
+    return probe(request, { dispatcher: own.dispatcher, clock, ...(makeFresh ? { fresh: () => makeFresh(true) } : {}) });
+  }
+
+  it('sends an idempotent request again on a fresh connection, and records that it did', async () => {
+    const own = createHttpDeps({ clock });
+    try {
+      const server = await closingServer();
+      expectOk(await probeWith(own, req(`${server.origin}/first`)));
+      const observation = expectOk(await probeWith(own, req(`${server.origin}/second`)));
+      expect(observation.status).toBe(200);
+      expect(observation.retriedOnFreshConnection).toMatch(/^(ECONNRESET|UND_ERR_SOCKET|EPIPE|UND_ERR_CLOSED)$/);
+      expect(server.connections()).toBe(2);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('a fresh connection failing the same way is the verdict', async () => {
+    const own = createHttpDeps({ clock });
+    try {
+      const server = await closingServer(true);
+      expectOk(await probeWith(own, req(`${server.origin}/first`)));
+      const failed = expectError(await probeWith(own, req(`${server.origin}/second`)));
+      expect(failed.error.code).toMatch(/^(ECONNRESET|UND_ERR_SOCKET|EPIPE|UND_ERR_CLOSED)$/);
+      expect(server.connections()).toBe(2);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('never sends a POST again once it was written', async () => {
+    const own = createHttpDeps({ clock });
+    try {
+      const server = await closingServer();
+      expectOk(await probeWith(own, req(`${server.origin}/first`)));
+      const failed = expectError(await probeWith(own, req(`${server.origin}/orders`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })));
+      expect(failed.error.code).toMatch(/^(ECONNRESET|UND_ERR_SOCKET|EPIPE|UND_ERR_CLOSED)$/);
+      expect(server.connections()).toBe(1);
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -16,10 +16,11 @@
  */
 import { request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
-import { errorCode } from '../../classify/codes.js';
+import { errorCode, messageOf } from '../../util/errors.js';
 import type { Clock } from '../../result/clock.js';
 import type { HttpObservation, HttpTimings, RedirectHop } from '../../result/types.js';
 import type { CookieJar } from '../cookie-jar.js';
+import type { FreshDispatcher } from '../types.js';
 import { computeTimings, ExchangeTrace } from './timings.js';
 
 /** A fully resolved request: absolute URL, lower-cased headers, encoded body, limits. */
@@ -64,6 +65,12 @@ export type ProbeResult =
 export interface ProbeDeps {
   /** From `createHttpDeps` (phase timings and remote address need its tracker). */
   readonly dispatcher: Dispatcher;
+  /**
+   * A one-off dispatcher that always opens a new connection, for sending a request again
+   * after the server closed a reused keep-alive connection under it. Without it the retry
+   * goes through `dispatcher` (whose broken socket is gone by then).
+   */
+  readonly fresh?: () => FreshDispatcher;
   /** Use the clock `createHttpDeps` got, so phase timings and totals share one time base. */
   readonly clock: Clock;
   /** Interrupts the probe (run interrupted): phase `aborted`, code PATHPROOF_ABORTED. */
@@ -129,6 +136,9 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps): Promise<Pro
 
   let hop: Hop = { method: request.method, url: request.url, headers: { ...request.headers }, body: request.body };
   const visited = new Set<string>([`${hop.method} ${hop.url}`]);
+  // Set once a request was sent again on a fresh connection (at most once per exchange).
+  let retried: string | undefined;
+  let freshDispatcher: FreshDispatcher | undefined;
 
   const failure = (
     error: ProbeError,
@@ -160,7 +170,7 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps): Promise<Pro
 
       const jarCookie = request.cookies && request.headers['cookie'] === undefined ? request.cookies.header(hop.url) : undefined;
       const pending = undiciRequest(hop.url, {
-        dispatcher: deps.dispatcher,
+        dispatcher: freshDispatcher?.dispatcher ?? deps.dispatcher,
         method: hop.method as Dispatcher.HttpMethod,
         headers: jarCookie === undefined ? hop.headers : { ...hop.headers, cookie: jarCookie },
         body: hop.body ?? null,
@@ -179,7 +189,15 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps): Promise<Pro
           (late) => late.body.destroy(),
           () => undefined,
         );
-        return failure(toProbeError(error, stageOf(trace)), trace, hopStartedAt);
+        const problem = toProbeError(error, stageOf(trace));
+        // The server closed a kept-alive connection just as we reused it: not a verdict. Send it
+        // again once, on a fresh connection, as browsers do; a fresh one failing is the verdict.
+        if (retried === undefined && !stop.signal.aborted && staleConnection(problem, trace, hop.method)) {
+          retried = problem.code;
+          freshDispatcher = deps.fresh?.();
+          continue;
+        }
+        return failure(problem, trace, hopStartedAt);
       }
 
       const status = response.statusCode;
@@ -255,13 +273,33 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps): Promise<Pro
           timings: computeTimings(trace, hopStartedAt, endedAt, endedAt - startedAt),
           ...remoteOf(trace),
           redirects,
+          ...(retried === undefined ? {} : { retriedOnFreshConnection: retried }),
         },
       };
     }
   } finally {
     clearTimeout(timer);
     deps.signal?.removeEventListener('abort', onOuterAbort);
+    // Closed in the background: a fresh socket of an answered exchange holds nothing we wait for.
+    if (freshDispatcher !== undefined) void freshDispatcher.close().catch(() => undefined);
   }
+}
+
+/** Codes of a connection closed under a request (reset, EPIPE, undici's "other side closed"). */
+const CLOSED_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/** Methods a client may send again (RFC 9110 §9.2.2); others only if nothing was sent. */
+const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/**
+ * True when a request failed because the server had closed the reused keep-alive connection:
+ * closed before any response byte, on a socket an earlier request opened, and safe to send
+ * again (idempotent, or nothing was written).
+ */
+function staleConnection(problem: ProbeError, trace: ExchangeTrace, method: string): boolean {
+  if (!CLOSED_CODES.has(problem.code) || trace.headersAt !== undefined) return false;
+  const reused = trace.sentAt !== undefined && trace.connection === undefined;
+  if (!reused) return false;
+  return IDEMPOTENT.has(method.toUpperCase());
 }
 
 /** Stateless for one-shot decodes, so one instance serves every probe. */
@@ -399,27 +437,6 @@ function toProbeError(error: unknown, stage: Stage | 'redirect'): ProbeError {
   }
   const code = errorCode(error) ?? PROBE_CODES.unknown;
   return { code, phase: phaseOf(code, stage), message: messageOf(error) };
-}
-
-/** The first non-empty message along the cause chain (AggregateError from happy eyeballs has none). */
-function messageOf(error: unknown): string {
-  const queue: unknown[] = [error];
-  const seen = new Set<unknown>();
-  const parts: string[] = [];
-  while (queue.length > 0 && parts.length < 2) {
-    const current = queue.shift();
-    if (current === null || typeof current !== 'object' || seen.has(current)) continue;
-    seen.add(current);
-    const message = (current as { message?: unknown }).message;
-    if (typeof message === 'string' && message.length > 0 && !parts.some((part) => part.includes(message))) {
-      parts.push(message);
-    }
-    const cause = (current as { cause?: unknown }).cause;
-    if (cause !== undefined) queue.push(cause);
-    const errors = (current as { errors?: unknown }).errors;
-    if (Array.isArray(errors)) queue.push(...errors);
-  }
-  return truncate(parts.join(': ') || String(error), 500);
 }
 
 /** Request header values (tokens, cookies) must never reach a report through an error message. */

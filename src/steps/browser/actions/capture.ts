@@ -50,7 +50,7 @@ async function read(how: CaptureHow, source: CaptureSource): Promise<{ value?: s
 export async function captureAll(
   spec: CaptureSpec | undefined,
   source: CaptureSource,
-  ctx: Pick<StepContext, 'vars' | 'redactor'>,
+  ctx: Pick<StepContext, 'vars'>,
 ): Promise<{ captured: Record<string, string>; assertions: AssertionResult[] }> {
   const captured: Record<string, string> = {};
   const assertions: AssertionResult[] = [];
@@ -62,12 +62,12 @@ export async function captureAll(
       subject: name,
       expression: passed ? `capture ${name} = ${describeHow(how)}` : `capture ${name}: ${describeHow(how)} found nothing${typeof how === 'object' && 'regex' in how ? ` in ${from}` : ''}`,
       expected: describeHow(how),
-      actual: value === undefined ? null : ctx.redactor.redact(value),
+      actual: value === undefined ? null : value,
       passed,
     });
     if (value === undefined) continue;
     ctx.vars.set(name, value);
-    captured[name] = ctx.redactor.redact(value);
+    captured[name] = value;
   }
   return { captured, assertions };
 }

@@ -9,7 +9,7 @@ export async function runScreenshot(step: StepOf<'screenshot'>, scope: StepScope
   const spec = step.screenshot;
   const name = typeof spec === 'string' ? spec : spec === true ? undefined : spec.name;
   const fullPage = typeof spec === 'object' ? (spec.fullPage ?? false) : false;
-  const data = await maskedScreenshot(page, ctx.redactor, { timeoutMs: scope.left(), fullPage });
+  const data = await maskedScreenshot(page, ctx.secrets, { timeoutMs: scope.left(), fullPage });
   const file = await ctx.evidence.write(
     name ? `${ctx.journey}-a${ctx.attempt}-${name.replace(/\.png$/i, '')}.png` : evidenceName(ctx, 'screenshot.png'),
     data,

@@ -6,28 +6,35 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StepOf } from '../../../journey/schema.js';
 import { remaining } from '../../../result/clock.js';
-import type { StepOutcome } from '../../types.js';
-import { formatMs } from '../budget.js';
+import type { StepContext, StepOutcome } from '../../types.js';
+import { budgetText } from '../budget.js';
 import { locatorFields } from '../locator.js';
 import type { Target } from '../locator.js';
 import type { StepScope } from '../run-step.js';
 import { checkUrl, urlMatches } from '../url-match.js';
 import { appears, countAll, missingMessage } from './find.js';
 
+/** `wait: 2s`: a pause bounded by the deadline, no browser needed. */
+export async function pause(ms: number, ctx: Pick<StepContext, 'clock' | 'deadline' | 'signal'>): Promise<StepOutcome> {
+  const left = remaining(ctx.clock, ctx.deadline);
+  try {
+    await sleep(Math.min(ms, left), undefined, { signal: ctx.signal });
+  } catch {
+    return { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted' } };
+  }
+  if (ms > left) {
+    return {
+      status: 'error',
+      error: { code: 'STEP_DEADLINE', message: `wait ${budgetText(ms)} is longer than the ${budgetText(left)} left; raise the step or journey timeout` },
+    };
+  }
+  return { status: 'passed' };
+}
+
 export async function runWait(step: StepOf<'wait'>, scope: StepScope): Promise<StepOutcome> {
   const { ctx, page } = scope;
   const spec = step.wait;
-  if (typeof spec === 'number') {
-    const left = remaining(ctx.clock, ctx.deadline);
-    await sleep(Math.min(spec, left), undefined, { signal: ctx.signal });
-    if (spec > left) {
-      return {
-        status: 'error',
-        error: { code: 'STEP_DEADLINE', message: `wait ${formatMs(spec)} is longer than the ${formatMs(left)} left; raise the step or journey timeout` },
-      };
-    }
-    return { status: 'passed' };
-  }
+  if (typeof spec === 'number') return pause(spec, ctx);
   if ('for' in spec) {
     const target: Target = { kind: 'locator', spec: locatorFields(spec.for) };
     if (await appears(scope, target)) return { status: 'passed' };

@@ -1,16 +1,17 @@
 import { createServer } from 'node:http';
-import { createCookieJar } from '../steps/cookie-jar.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../result/clock.js';
-import type { HttpObservation } from '../result/types.js';
-import type { RuntimeCheck } from '../journey/schema.js';
-import { createRedactor } from '../journey/secrets.js';
-import { createHttpDeps } from '../steps/http/dispatcher.js';
-import type { StepContext } from '../steps/types.js';
-import { RunnerFault } from '../steps/types.js';
-import { checkRuntime, readMeta, readRuntimeValue, servedByOf, sourceLabel } from './runtime.js';
+import { systemClock } from '../../result/clock.js';
+import type { Failure, HttpObservation } from '../../result/types.js';
+import type { RuntimeCheck } from '../../journey/schema.js';
+import { createRedactor } from '../../journey/secrets.js';
+import { classifyFailure } from '../../classify/index.js';
+import { createCookieJar } from '../cookie-jar.js';
+import { createHttpDeps } from '../http/dispatcher.js';
+import type { StepContext, StepOutcome, TruthRead } from '../types.js';
+import { RunnerFault } from '../types.js';
+import { readMeta, readRuntimeValue, runRuntimeCheck, servedByOf, sourceLabel } from './read.js';
 
 function observation(extra: Partial<HttpObservation> = {}): HttpObservation {
   return {
@@ -123,7 +124,10 @@ describe('checkRuntime against a real server', () => {
       attempt: 1,
       phase: 'runtime',
       index: 0,
+      label: 'runtime.version',
       target: base,
+      firstParty: [],
+      failOnPageErrors: false,
       insecure: false,
       vars: new Map(),
       cookies: createCookieJar(),
@@ -132,9 +136,25 @@ describe('checkRuntime against a real server', () => {
       clock,
       http,
       browser: () => Promise.reject(new RunnerFault('BROWSER_UNAVAILABLE', 'no browser in this test')),
-      redactor: createRedactor([]),
+      secrets: createRedactor([]),
       evidence: { write: () => Promise.reject(new Error('no evidence in this test')) },
     };
+  }
+
+  /** The driver's outcome with its truth and, when it failed, the verdict src/classify gives (as the runner does). */
+  async function checkRuntime(
+    what: 'version' | 'environment',
+    check: RuntimeCheck,
+    expected: string,
+    context: StepContext,
+  ): Promise<{ outcome: StepOutcome & { failure?: Failure }; served?: string; expected?: string; source?: string }> {
+    const outcome = await runRuntimeCheck({ what, check, ...(expected.trim() === '' ? {} : { expected }) }, context);
+    const truth: TruthRead['value'] | undefined = outcome.truth?.value;
+    const failure =
+      outcome.status === 'failed'
+        ? classifyFailure({ step: { kind: `runtime.${what}`, label: `runtime.${what}` }, symptom: outcome.symptom, ...(outcome.observation ? { observation: outcome.observation } : {}), ...(outcome.assertions ? { assertions: outcome.assertions } : {}) })
+        : undefined;
+    return { outcome: { ...outcome, ...(failure ? { failure } : {}) }, ...truth };
   }
 
   it('serving another version is drift, with who answered in the reason', async () => {
@@ -142,9 +162,9 @@ describe('checkRuntime against a real server', () => {
     expect(checked).toMatchObject({ served: '2.1.0', expected: '2.0.3', source: 'GET /version ($.version)' });
     expect(checked.outcome.status).toBe('failed');
     if (checked.outcome.status !== 'failed') return;
-    expect(checked.outcome.failure.layer).toBe('drift');
-    expect(checked.outcome.failure.hint).toMatch(/^serving 2\.1\.0, expected 2\.0\.3: the running container is not the intended build/);
-    expect(checked.outcome.failure.reason).toMatch(/answered by x-served-by: replica-b, server: fixture, 127\.0\.0\.1:\d+/);
+    expect(checked.outcome.failure?.layer).toBe('drift');
+    expect(checked.outcome.failure?.hint).toMatch(/^serving 2\.1\.0, expected 2\.0\.3: the running container is not the intended build/);
+    expect(checked.outcome.failure?.reason).toMatch(/answered by x-served-by: replica-b, server: fixture, 127\.0\.0\.1:\d+/);
     expect(checked.outcome.assertions?.[0]).toMatchObject({ kind: 'version', expression: 'version ("2.1.0") == "2.0.3"', passed: false });
   });
 
@@ -180,7 +200,7 @@ describe('checkRuntime against a real server', () => {
 
   it('a missing version endpoint is classified by its status (route), not as drift', async () => {
     const checked = await checkRuntime('version', { request: 'GET /build-info', json: '$.version' }, '2.0.3', ctx());
-    expect(checked.outcome.status === 'failed' && checked.outcome.failure.layer).toBe('route');
+    expect(checked.outcome.status === 'failed' && checked.outcome.failure?.layer).toBe('route');
   });
 
   it('nothing listening is endpoint', async () => {
@@ -189,6 +209,6 @@ describe('checkRuntime against a real server', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const checked = await checkRuntime('version', { request: `GET http://127.0.0.1:${port}/version`, json: '$.version' }, '2.0.3', ctx());
-    expect(checked.outcome.status === 'failed' && checked.outcome.failure.layer).toBe('endpoint');
+    expect(checked.outcome.status === 'failed' && checked.outcome.failure?.layer).toBe('endpoint');
   });
 });

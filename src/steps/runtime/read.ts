@@ -1,7 +1,8 @@
 /**
- * Runtime truth (DESIGN §1 `runtime`): what is actually serving, read before any stage.
- * A served version other than the expected one, or the wrong environment answering, is
- * layer `drift`: the repository and the deploy script may say 2.0.3, the socket says 2.1.0.
+ * Runtime truth (DESIGN §1 `runtime`, §7 `facts`): what is actually serving, read before any
+ * stage. A served version other than the expected one, the wrong environment answering, or
+ * a platform fact that is off is layer `drift` (src/classify decides): the repository and the
+ * deploy script may say 2.0.3, the socket says 2.1.0.
  *
  * Sources (exactly one per check, the schema enforces it): a response `header`, a `json`
  * path of the body, the content of an HTML `<meta name>`, or the first group of a `regex`
@@ -18,23 +19,33 @@
  * - Values are compared exactly after trimming surrounding whitespace (headers and meta
  *   content often carry it); `2.0.3` and `v2.0.3` differ on purpose.
  */
-import { classifyDrift, driftExpression } from '../classify/drift.js';
-import { pathOf } from '../classify/hints.js';
-import { classifyHttp } from '../classify/http.js';
-import type { AssertionResult, HttpObservation } from '../result/types.js';
-import type { RuntimeCheck } from '../journey/schema.js';
-import { evaluateJsonPath } from '../steps/http/json-path.js';
-import { probeInContext, requestInContext } from '../steps/http/in-context.js';
-import type { StepContext, StepOutcome } from '../steps/types.js';
+import { pathOf } from '../../util/url.js';
+import { servedByHeaders } from '../served-by.js';
+import type { AssertionResult, HttpObservation } from '../../result/types.js';
+import type { RuntimeCheck } from '../../journey/schema.js';
+import { evaluateJsonPath } from '../http/json-path.js';
+import { probeInContext, requestInContext } from '../http/in-context.js';
+import type { StepContext, StepOutcome, TruthRead } from '../types.js';
 
-export type RuntimeKind = 'version' | 'environment';
-
-export interface RuntimeCheckOutcome {
-  readonly outcome: StepOutcome;
-  readonly label: string;
-  readonly served?: string;
+/** One runtime-truth check as the runner plans it: what to read, where, and what should be there. */
+export interface RuntimeStep {
+  readonly what: 'version' | 'environment' | 'fact';
+  /** The fact's name (`workflow-plugin-enabled`), for `fact`. */
+  readonly name?: string;
+  readonly check: RuntimeCheck;
+  /** What should be served (trimmed); undefined: only record what is. */
   readonly expected?: string;
-  readonly source: string;
+}
+
+/** `version ("2.1.0") == "2.0.3"`, `fact workflow-enabled ("false") == "true"`: the condition as written, with what was seen. */
+export function truthExpression(kind: RuntimeStep['what'], served: string | undefined, expected: string | undefined, name?: string): string {
+  const subject = kind === 'fact' && name !== undefined ? `fact ${name}` : kind;
+  return `${subject} (${served === undefined ? 'missing' : JSON.stringify(served)}) == ${expected === undefined ? 'a value' : JSON.stringify(expected)}`;
+}
+
+/** `runtime.version`, `runtime.fact workflow-plugin-enabled`: the label reports show. */
+export function labelRuntime(step: RuntimeStep): string {
+  return step.what === 'fact' ? `runtime.fact ${step.name ?? '?'}` : `runtime.${step.what}`;
 }
 
 export type RuntimeRead = { ok: true; value: string } | { ok: false; why: string };
@@ -116,72 +127,84 @@ export function sourceLabel(check: RuntimeCheck, method: string, path: string): 
   return `${method} ${path} (${where})`;
 }
 
-const SERVED_BY_HEADERS = ['x-served-by', 'x-backend', 'x-upstream', 'x-server', 'via', 'server'] as const;
-
 /** Who answered this exchange: its identifying headers and the remote address. */
 export function servedByOf(observation: HttpObservation): string | undefined {
-  const parts: string[] = SERVED_BY_HEADERS.filter((h) => observation.headers[h]).map((h) => `${h}: ${observation.headers[h]}`);
+  const headers = servedByHeaders(observation.headers);
+  const parts: string[] = headers === undefined ? [] : [headers];
   if (observation.remoteAddress) parts.push(observation.remotePort ? `${observation.remoteAddress}:${observation.remotePort}` : observation.remoteAddress);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
-export async function checkRuntime(
-  kind: RuntimeKind,
-  check: RuntimeCheck,
-  expected: string | undefined,
-  ctx: StepContext,
-): Promise<RuntimeCheckOutcome> {
-  const built = requestInContext(check.request ?? 'GET /', ctx);
-  const label = `runtime.${kind}`;
-  const wanted = expected === undefined || expected.trim() === '' ? undefined : expected.trim();
-  if (!built.ok) {
-    return { label, source: '', outcome: { status: 'error', error: { code: 'REQUEST_INVALID', message: built.message } } };
-  }
+/**
+ * Reads one runtime truth and compares it with what should be served. Returns the symptom,
+ * never the verdict: a mismatch or an absent value is a `runtime` symptom (src/classify makes
+ * it drift), an error status on the request a `response` symptom, no response `transport`.
+ */
+export async function runRuntimeCheck(step: RuntimeStep, ctx: StepContext): Promise<StepOutcome> {
+  const built = requestInContext(step.check.request ?? 'GET /', ctx);
+  if (!built.ok) return { status: 'error', error: { code: 'REQUEST_INVALID', message: built.message } };
+  const kind = step.what;
+  const wanted = step.expected === undefined || step.expected.trim() === '' ? undefined : step.expected.trim();
   const request = built.request;
-  const path = pathOf(request.url);
-  const source = sourceLabel(check, request.method, path);
-  const base = { label, source, ...(wanted === undefined ? {} : { expected: wanted }) };
-  const result = await probeInContext(request, ctx);
+  const source = sourceLabel(step.check, request.method, pathOf(request.url));
+  const key: TruthRead['key'] = kind === 'fact' ? `fact:${step.name ?? '?'}` : kind;
+  const truth = (served: string | undefined): TruthRead => ({
+    key,
+    value: { source, ...(wanted === undefined ? {} : { expected: wanted }), ...(served === undefined ? {} : { served }) },
+  });
   const where = { method: request.method, url: request.url };
+  const result = await probeInContext(request, ctx);
   if (!result.ok) {
-    if (ctx.signal.aborted) {
-      return { ...base, outcome: { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted' } } };
-    }
-    const failure = classifyHttp({ request: where, transport: result.error, failed: [], timeoutMs: request.timeoutMs });
-    return { ...base, outcome: { status: 'failed', failure } };
+    if (ctx.signal.aborted) return { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted' } };
+    return {
+      status: 'failed',
+      symptom: { kind: 'transport', request: where, code: result.error.code, message: result.error.message, phase: result.error.phase, timeoutMs: request.timeoutMs },
+      truth: truth(undefined),
+    };
   }
   const observation = result.observation;
   if (observation.status >= 400) {
     const failed: AssertionResult[] = [
       { kind: 'status', expression: `status (${observation.status}) in [2xx, 3xx]`, expected: '2xx or 3xx', actual: observation.status, passed: false },
     ];
-    return { ...base, outcome: { status: 'failed', failure: classifyHttp({ request: where, observation, failed }), assertions: failed, observation } };
+    return { status: 'failed', symptom: { kind: 'response', request: where }, assertions: failed, observation, truth: truth(undefined) };
   }
 
   const servedBy = servedByOf(observation);
-  const read = readRuntimeValue(check, observation);
+  const read = readRuntimeValue(step.check, observation);
+  const subject = kind === 'fact' ? `fact ${step.name ?? '?'}` : kind;
+  const assertionKind = kind;
   if (!read.ok) {
-    const failure = classifyDrift({ kind, expected: wanted, served: undefined, source, why: read.why, ...(servedBy ? { servedBy } : {}) });
     const assertion: AssertionResult = {
-      kind,
+      kind: assertionKind,
       subject: source,
-      expression: `${driftExpression(kind, undefined, wanted)} (${read.why})`,
+      expression: `${truthExpression(kind, undefined, wanted, step.name)} (${read.why})`,
       expected: wanted ?? 'a value',
       actual: undefined,
       passed: false,
     };
-    return { ...base, outcome: { status: 'failed', failure, assertions: [assertion], observation } };
+    return {
+      status: 'failed',
+      symptom: { kind: 'runtime', check: kind, ...(step.name === undefined ? {} : { name: step.name }), ...(wanted === undefined ? {} : { expected: wanted }), source, why: read.why, ...(servedBy ? { servedBy } : {}) },
+      assertions: [assertion],
+      observation,
+      truth: truth(undefined),
+    };
   }
 
   const served = read.value;
   if (wanted === undefined) {
-    const seen: AssertionResult = { kind, subject: source, expression: `${kind} exposed (${JSON.stringify(served)})`, expected: 'a value', actual: served, passed: true };
-    return { ...base, served, outcome: { status: 'passed', assertions: [seen], observation } };
+    const seen: AssertionResult = { kind: assertionKind, subject: source, expression: `${subject} exposed (${JSON.stringify(served)})`, expected: 'a value', actual: served, passed: true };
+    return { status: 'passed', assertions: [seen], observation, truth: truth(served) };
   }
   const passed = served === wanted;
-  const assertion: AssertionResult = { kind, subject: source, expression: driftExpression(kind, served, wanted), expected: wanted, actual: served, passed };
-  if (passed) return { ...base, served, outcome: { status: 'passed', assertions: [assertion], observation } };
-  const failure = classifyDrift({ kind, expected: wanted, served, source, ...(servedBy ? { servedBy } : {}) });
-  return { ...base, served, outcome: { status: 'failed', failure, assertions: [assertion], observation } };
+  const assertion: AssertionResult = { kind: assertionKind, subject: source, expression: truthExpression(kind, served, wanted, step.name), expected: wanted, actual: served, passed };
+  if (passed) return { status: 'passed', assertions: [assertion], observation, truth: truth(served) };
+  return {
+    status: 'failed',
+    symptom: { kind: 'runtime', check: kind, ...(step.name === undefined ? {} : { name: step.name }), expected: wanted, served, source, ...(servedBy ? { servedBy } : {}) },
+    assertions: [assertion],
+    observation,
+    truth: truth(served),
+  };
 }
-
