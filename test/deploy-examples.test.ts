@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { parseCli } from '../src/cli/args.js';
+import { checkHost } from '../src/serve/request-guard.js';
 import { loadJourneyText } from '../src/journey/load.js';
 import { ROOT } from './helpers.js';
 
@@ -224,6 +225,11 @@ describe('deploy/ examples', () => {
     }
     const [service] = ofKind('Service').filter((s) => s.metadata.name === 'pathproof');
     expect(webhooks[0]!.url).toContain(`${service!.metadata.name}.${service!.metadata.namespace}.svc:${service!.spec.ports[0].port}`);
+    // serve answers that Host name (DNS rebinding protection refuses names it was not given).
+    const serve = podSpecs().find((p) => p.where.includes('pathproof-serve'));
+    const parsed = parseCli(pathproofArgv(serve!.spec.containers[0]!) ?? [], {});
+    if (!parsed.ok) throw new Error(parsed.message);
+    for (const hook of webhooks) expect(checkHost(new URL(hook.url as string).host, { listenHost: '0.0.0.0', allowHosts: parsed.args.allowHosts })).toEqual({ ok: true });
   });
 
   it('the journeys in the ConfigMap are valid journeys', () => {

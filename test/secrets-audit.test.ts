@@ -9,31 +9,31 @@
  * The target is hostile on purpose: it echoes the secret back in headers, cookies, bodies
  * (raw, URL-encoded, base64), in the page text, and places it across the points where
  * pathproof cuts excerpts, so a redaction done after truncation shows up as a prefix leak.
+ * One step puts the secret in the request URL's path and query (WHATWG-encoded by the
+ * probe), and the target echoes it back in every encoding a real app would: lower-case
+ * percent-encoding, PHP's JSON (`\/`, `\u0026`), HTML references (`&#39;`, `&#039;`, `&#x27;`,
+ * `&amp;`), base64 — in headers and bodies, sent in small chunks.
+ *
+ * The search looks for each encoded form (test/fixtures/secret-forms.ts), and also decodes
+ * every text (percent, JSON escapes, HTML references, base64 runs) and looks for the secret
+ * in the decoded views: an encoding nobody listed still shows up.
  */
 import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/result/types.js';
 import { runCli, startServer, tempDir } from './helpers.js';
 import type { CliResult, TestServer } from './helpers.js';
 import { eventually, startServe } from './fixtures/serve/process.js';
+import { unzip } from './fixtures/zip.js';
+import { htmlEscape, phpJson, secretForms } from './fixtures/secret-forms.js';
 
 /** Spaces, slash, plus, ampersand, equals, bang: every encoding differs from the raw value. */
 const SECRET = 'pp7Kq9Zx aud1t/s+cr&t=!v4lue';
 /** A distinctive prefix: finds a secret cut in half by an excerpt (which no full form matches). */
 const PREFIX = 'pp7K';
 const b64 = Buffer.from(SECRET).toString('base64');
-const FORMS: Record<string, string> = {
-  raw: SECRET,
-  'URL-encoded': encodeURIComponent(SECRET),
-  'form-encoded': new URLSearchParams({ v: SECRET }).toString().slice(2),
-  base64: b64,
-  'base64 unpadded': b64.replace(/=+$/, ''),
-  base64url: b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
-  'JSON-escaped': JSON.stringify(SECRET).slice(1, -1),
-  prefix: PREFIX,
-};
+const FORMS: Record<string, string> = secretForms(SECRET, PREFIX.length);
 
 type Mode = 'pass' | 'fail-http' | 'fail-browser';
 let mode: Mode = 'pass';
@@ -66,6 +66,27 @@ beforeAll(async () => {
       };
       // Echo headers and cookies that carry the secret in every response: the probe records them.
       const echoHeaders = { 'x-echo-token': SECRET, 'set-cookie': `token=${encodeURIComponent(SECRET)}; Path=/; HttpOnly`, 'x-echo-b64': b64 };
+      if (req.method === 'GET' && url.pathname.startsWith('/api/path/')) {
+        // Echo what arrived (the WHATWG-encoded path and query) and the secret in every way an
+        // app re-encodes it, in small chunks (a redactor working per chunk would miss it).
+        const lowerPct = (t: string): string => t.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+        const echoes = [
+          req.url ?? '',
+          lowerPct(req.url ?? ''),
+          phpJson(SECRET),
+          phpJson(SECRET).replace(/&/g, '\\u0026'),
+          htmlEscape(SECRET),
+          htmlEscape(SECRET, '&#039;'),
+          htmlEscape(SECRET, '&#x27;'),
+          b64,
+          `Basic ${Buffer.from(`user:${SECRET}`).toString('base64')}`,
+        ];
+        const ok = url.searchParams.get('q') === SECRET;
+        res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json', 'x-echo-url': req.url ?? '', 'x-echo-html': htmlEscape(SECRET), 'x-echo-php': phpJson(SECRET) });
+        const body = `{"received":"${phpJson(req.url ?? '')}","echo":[${echoes.map((e) => `"${phpJson(e)}"`).join(',')}],"html":"${htmlEscape(echoes.join(' '))}"}`;
+        for (let i = 0; i < body.length; i += 7) res.write(body.slice(i, i + 7));
+        return res.end();
+      }
       switch (`${req.method} ${url.pathname}`) {
         case 'GET /api/echo': {
           const token = url.searchParams.get('token');
@@ -125,6 +146,11 @@ ${schedule ? 'schedule: "*/2 * * * * *"\n' : ''}entry:
     capture:
       echoed: $.token
       note: $.note
+  - name: secret in the URL path and query
+    request:
+      url: "/api/path/\${secret:AUDIT_SECRET}"
+      query: { q: "\${secret:AUDIT_SECRET}" }
+    expect: { status: 200, body: { contains: received } }
   - name: json body
     request: { method: POST, url: /api/json, json: { password: "\${secret:AUDIT_SECRET}" } }
     expect: { status: 200, json: { $.received: { contains: password } } }
@@ -158,35 +184,60 @@ interface Hit {
   readonly context: string;
 }
 
-/** Members of a zip (Playwright traces are zips with deflated members): a tiny central-directory reader. */
-export function unzip(buffer: Buffer): { name: string; data: Buffer }[] {
-  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0) throw new Error('not a zip (no end of central directory)');
-  const count = buffer.readUInt16LE(eocd + 10);
-  let at = buffer.readUInt32LE(eocd + 16);
-  const members: { name: string; data: Buffer }[] = [];
-  for (let i = 0; i < count; i++) {
-    if (buffer.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory entry');
-    const method = buffer.readUInt16LE(at + 10);
-    const compressed = buffer.readUInt32LE(at + 20);
-    const nameLength = buffer.readUInt16LE(at + 28);
-    const extraLength = buffer.readUInt16LE(at + 30);
-    const commentLength = buffer.readUInt16LE(at + 32);
-    const local = buffer.readUInt32LE(at + 42);
-    const name = buffer.toString('utf8', at + 46, at + 46 + nameLength);
-    const dataStart = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
-    const raw = buffer.subarray(dataStart, dataStart + compressed);
-    members.push({ name, data: method === 0 ? raw : inflateRawSync(raw) });
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return members;
+/** Undoes percent-encoding (tolerating stray %), leaving everything else as it is. */
+function percentDecoded(text: string): string {
+  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
+function jsonDecoded(text: string): string {
+  return text
+    .replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(/\\([/"\\])/g, '$1');
+}
+
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", sol: '/', plus: '+', equals: '=', excl: '!', nbsp: ' ' };
+function htmlDecoded(text: string): string {
+  return text.replace(/&(?:#(\d+)|#[xX]([0-9a-fA-F]+)|([a-zA-Z]+));/g, (all, dec?: string, hex?: string, name?: string) =>
+    dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : (NAMED[name ?? ''] ?? all),
+  );
+}
+
+/** Every run of base64 / base64url characters long enough to hide the secret, decoded. */
+function base64Decoded(text: string): string {
+  const runs = text.match(/[A-Za-z0-9+/_-]{12,}={0,2}/g) ?? [];
+  return runs.map((run) => Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1')).join('\n');
+}
+
+/** The text as written, and decoded every way a secret could have been encoded (and twice, for mixes). */
+function decodedViews(text: string): Record<string, string> {
+  const once = { percent: percentDecoded(text), json: jsonDecoded(text), html: htmlDecoded(text) };
+  return {
+    ...once,
+    'json, then percent': percentDecoded(once.json),
+    'html, then percent': percentDecoded(once.html),
+    'json, then html': htmlDecoded(once.json),
+    base64: base64Decoded(text),
+    'json, then base64': base64Decoded(once.json),
+  };
 }
 
 function searchText(where: string, text: string): Hit[] {
   const hits: Hit[] = [];
+  const at = (haystack: string, i: number, length: number): string => JSON.stringify(haystack.slice(Math.max(0, i - 80), i + length + 40));
   for (const [form, needle] of Object.entries(FORMS)) {
     const i = text.indexOf(needle);
-    if (i >= 0) hits.push({ where, form, context: JSON.stringify(text.slice(Math.max(0, i - 80), i + needle.length + 40)) });
+    if (i >= 0) hits.push({ where, form, context: at(text, i, needle.length) });
+  }
+  if (hits.length > 0) return hits;
+  for (const [view, decoded] of Object.entries(decodedViews(text))) {
+    const i = decoded.indexOf(SECRET);
+    if (i >= 0) hits.push({ where, form: `decoded (${view})`, context: at(decoded, i, SECRET.length) });
   }
   return hits;
 }
@@ -194,7 +245,7 @@ function searchText(where: string, text: string): Hit[] {
 function searchBuffer(where: string, data: Buffer): Hit[] {
   // latin1 maps every byte to one char: an ASCII secret is found whatever else the file holds.
   const hits = searchText(where, data.toString('latin1'));
-  if (data.readUInt32LE(0) === 0x04034b50 && data.length > 22) {
+  if (data.length > 22 && data.readUInt32LE(0) === 0x04034b50) {
     for (const member of unzip(data)) hits.push(...searchBuffer(`${where}!${member.name}`, member.data));
   }
   return hits;
@@ -230,6 +281,12 @@ describe('secrets audit: the secret never surfaces, in any encoding, anywhere pa
     const planted = Object.values(FORMS).join(' ');
     expect(new Set(searchText('planted', planted).map((h) => h.form))).toEqual(new Set(Object.keys(FORMS)));
     expect(searchText('clean', 'nothing *** here')).toEqual([]);
+    // Encodings nobody listed are found by decoding: every character a hex reference, the
+    // secret inside a longer base64 text, a percent-encoded URL inside JSON.
+    const allHex = [...SECRET].map((c) => `&#x${(c.codePointAt(0) as number).toString(16)};`).join('');
+    expect(searchText('hex refs', `<p>${allHex}</p>`).map((h) => h.form)).toContain('decoded (html)');
+    expect(searchText('basic', `Basic ${Buffer.from(`user:${SECRET}`).toString('base64')}`).map((h) => h.form)).toContain('decoded (base64)');
+    expect(searchText('mixed', phpJson(`https://h/?t=${encodeURIComponent(SECRET)}`))).not.toEqual([]);
   });
 
   it.each<[Mode, number]>([
@@ -326,6 +383,9 @@ describe('secrets audit: the secret never surfaces, in any encoding, anywhere pa
       const status = await (await fetch(`${serve.url}/api/status`)).text();
       const page = await (await fetch(`${serve.url}/`)).text();
       expect(status).toMatch(/"state": "down"/);
+      // Stopped before its files are read: a run still writing would rename files under the search.
+      serve.kill();
+      await serve.exited;
       const hits = [
         ...searchText('/metrics', metrics),
         ...searchText('/api/journeys', api),

@@ -20,7 +20,7 @@ run options:
   --after deploy|rollback record what triggered this run
   --deploy-id <id>        record the deploy being verified (also PATHPROOF_DEPLOY_ID)
   --concurrency <n>       journeys at once (default 4)
-  --retries <n>           retries for every journey (overrides the files)
+  --retries <n>           retries for every journey, 0-5 (overrides the files)
   --reporter <r>[,<r>…]   console (default); json (run.json on stdout, console on stderr); a copy of
                           a report where CI looks: junit=FILE, html=DIR, json=FILE, ctrf=FILE,
                           summary=FILE (paths from the current directory; repeatable)
@@ -45,6 +45,8 @@ serve options (also --tag, --env, -e, --concurrency, --report-dir, --config):
   --listen <host:port>    where /metrics, /healthz, the API and webhooks answer (default 127.0.0.1:9464)
   --token <t>             bearer token for everything but /metrics and /healthz; browsers sign in
                           on the status page (also PATHPROOF_TOKEN)
+  --allow-host <name>     answer requests for this Host name too (repeatable; .example.com for subdomains;
+                          also PATHPROOF_ALLOW_HOSTS=a,b); IP addresses and localhost always work
   --run-on-start          run every scheduled journey once at start
   --jitter <duration>     random delay before each scheduled run, e.g. 5s or 1m30s
   --shard <i/n>|auto/<n>  serve only shard i of n of the journeys (auto: i from the StatefulSet
@@ -85,6 +87,7 @@ const OPTIONS = {
   pushgateway: { type: 'string' },
   listen: { type: 'string' },
   token: { type: 'string' },
+  'allow-host': { type: 'string', multiple: true },
   'run-on-start': { type: 'boolean' },
   jitter: { type: 'string' },
   'keep-runs': { type: 'string' },
@@ -143,6 +146,8 @@ export interface ParsedArgs {
   readonly listen?: string;
   /** serve: bearer token for everything but /metrics and /healthz (also PATHPROOF_TOKEN). */
   readonly token?: string;
+  /** serve: Host names answered besides IP addresses and localhost (DNS rebinding protection). */
+  readonly allowHosts: string[];
   readonly runOnStart: boolean;
   /** serve: random delay before each scheduled run, e.g. "5s". */
   readonly jitter?: string;
@@ -156,12 +161,17 @@ export interface ParsedArgs {
 
 export type ArgsResult = { ok: true; args: ParsedArgs } | { ok: false; message: string };
 
-function positiveInt(name: string, value: string | undefined, min: number): number | undefined | Error {
+function positiveInt(name: string, value: string | undefined, min: number, max?: number): number | undefined | Error {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) return new Error(`--${name} expects a whole number >= ${min}, got "${value}"`);
+  // Number('') is 0 and Number(' 7 ') is 7: only digits are a number here.
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  const range = max === undefined ? `>= ${min}` : `from ${min} to ${max}`;
+  if (!Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) return new Error(`--${name} expects a whole number ${range}, got "${value}"`);
   return n;
 }
+
+/** Same bound as `retries:` in journey files and pathproof.yaml: each retry can cost a whole journey timeout. */
+export const MAX_RETRIES = 5;
 
 export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ArgsResult {
   let parsed;
@@ -174,7 +184,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   const [command = 'help', ...paths] = positionals;
   const concurrency = positiveInt('concurrency', values.concurrency, 1);
   if (concurrency instanceof Error) return { ok: false, message: concurrency.message };
-  const retries = positiveInt('retries', values.retries, 0);
+  const retries = positiveInt('retries', values.retries, 0, MAX_RETRIES);
   if (retries instanceof Error) return { ok: false, message: retries.message };
   const keepRuns = positiveInt('keep-runs', values['keep-runs'], 1);
   if (keepRuns instanceof Error) return { ok: false, message: keepRuns.message };
@@ -246,6 +256,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       pushgateway: values.pushgateway ?? (env.PATHPROOF_PUSHGATEWAY || undefined),
       listen: values.listen,
       token: values.token ?? (env.PATHPROOF_TOKEN || undefined),
+      allowHosts: [...(values['allow-host'] ?? []), ...(env.PATHPROOF_ALLOW_HOSTS ?? '').split(',')].map((h) => h.trim()).filter((h) => h !== ''),
       runOnStart: values['run-on-start'] ?? false,
       jitter: values.jitter,
       keepRuns,

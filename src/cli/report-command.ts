@@ -7,7 +7,8 @@
  * script that wants the verdict reads `exitCode` from run.json); 2 when there is no run to
  * show (no runs, missing or corrupt run.json).
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { describeReadProblem, readRegularFile } from '../files/read-regular.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EXIT } from '../result/types.js';
 import type { RunResult } from '../result/types.js';
@@ -17,6 +18,9 @@ import { consoleReporter } from '../report/console.js';
 import { HTML_FILE, writeHtmlReport } from '../report/html.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIo } from './io.js';
+
+/** run.json of thousands of journeys is a few MiB; this is far past any real one. */
+const MAX_RUN_JSON_BYTES = 256 * 1024 * 1024;
 
 type Found = { ok: true; dir: string } | { ok: false; message: string };
 type Loaded = { ok: true; run: RunResult } | { ok: false; message: string };
@@ -33,7 +37,9 @@ async function exists(path: string): Promise<boolean> {
 /** The latest run under `root`: history.json's last run, else the newest directory holding a run.json. */
 export async function latestRunDir(root: string): Promise<string | undefined> {
   try {
-    const history = JSON.parse(await readFile(join(root, 'history.json'), 'utf8')) as { runs?: { dir?: unknown }[] };
+    const read = await readRegularFile(join(root, 'history.json'), { maxBytes: MAX_RUN_JSON_BYTES });
+    if (!read.ok) throw new Error(describeReadProblem(read));
+    const history = JSON.parse(read.bytes.toString('utf8')) as { runs?: { dir?: unknown }[] };
     const dir = Array.isArray(history.runs) ? history.runs.at(-1)?.dir : undefined;
     if (typeof dir === 'string' && (await exists(join(resolve(root, dir), 'run.json')))) return resolve(root, dir);
   } catch {
@@ -77,13 +83,13 @@ async function findRunDir(args: ParsedArgs, io: CliIo): Promise<Found> {
 /** Reads and checks run.json enough to print it; anything else is "corrupt", never a crash. */
 export async function loadRun(dir: string): Promise<Loaded> {
   const file = join(dir, 'run.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, message: code === 'ENOENT' ? `no run.json in ${dir}` : `cannot read ${file} (${code ?? String(error)})` };
+  // A regular file, bounded in size and time: a FIFO or /dev/zero named run.json must not hang `report`.
+  const read = await readRegularFile(file, { maxBytes: MAX_RUN_JSON_BYTES });
+  if (!read.ok) {
+    const missing = read.code === 'ERRNO' && read.errno === 'ENOENT';
+    return { ok: false, message: missing ? `no run.json in ${dir}` : `cannot read ${file}: ${describeReadProblem(read)}` };
   }
+  const text = read.bytes.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -313,6 +313,9 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     status: canary.status,
     reportRoot,
     now: () => clock.wallNow().getTime(),
+    // Host/Origin/malformed-request guard (request-guard.ts): names to answer, one bounded log line per refusal.
+    allowHosts: args.allowHosts,
+    log: (line) => io.stderr(`${line}\n`),
   });
 
   let address;

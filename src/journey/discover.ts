@@ -2,12 +2,13 @@
  * Finds journey files under the paths a user gave and loads them all: one bad file never
  * stops the others, and names must be unique across files (they key metrics and reports).
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
 import { sortDiagnostics } from './diagnostics.js';
 import type { Env } from './interpolate.js';
-import { loadJourneyText, locateName } from './load.js';
+import { LOAD_LIMITS, loadJourneyText, locateName } from './load.js';
+import { describeReadProblem, readRegularFile } from '../files/read-regular.js';
 import type { LoadedJourney } from './load.js';
 
 const JOURNEY_FILE = /\.ya?ml$/i;
@@ -100,13 +101,13 @@ export async function loadJourneys(paths: readonly string[], options: { cwd: str
   const discovery = await discoverJourneyFiles(paths, options.cwd);
   const diagnostics = [...discovery.diagnostics];
   const loaded = await mapBounded(discovery.files, READ_CONCURRENCY, async (file) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path.resolve(options.cwd, file));
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? String(error);
-      return { ok: false as const, diagnostics: [{ file, line: 0, column: 0, path: '', message: `cannot read it (${code})`, severity: 'error' as const }] };
+    // Regular files only, capped while reading: a FIFO or /dev/zero named as a journey must
+    // not hang `validate` or `run` (see files/read-regular.ts).
+    const read = await readRegularFile(path.resolve(options.cwd, file), { maxBytes: LOAD_LIMITS.maxBytes });
+    if (!read.ok) {
+      return { ok: false as const, diagnostics: [{ file, line: 0, column: 0, path: '', message: describeReadProblem(read), severity: 'error' as const }] };
     }
+    const bytes = read.bytes;
     const result = loadJourneyText(bytes, file, { env: options.env });
     return result.ok ? { ...result, bytes } : result;
   });

@@ -2,13 +2,13 @@
  * The optional project file (`pathproof.yaml`): defaults, named environments, report
  * directory. Same diagnostics as journeys; no file means every default.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ProjectConfig } from './schema.js';
 import type { Diagnostic } from './diagnostics.js';
 import { didYouMean, sortDiagnostics } from './diagnostics.js';
 import type { Env } from './interpolate.js';
-import { parseYamlSource, schemaProblems, withoutConsequences } from './load.js';
+import { LOAD_LIMITS, parseYamlSource, schemaProblems, withoutConsequences } from './load.js';
+import { describeReadProblem, readRegularFile } from '../files/read-regular.js';
 
 /** Looked for in the working directory, in this order, when no file is named. */
 export const PROJECT_FILES = ['pathproof.yaml', 'pathproof.yml'] as const;
@@ -25,16 +25,15 @@ export type ProjectResult =
 export async function loadProject(cwd: string, options: { file?: string; env?: Env } = {}): Promise<ProjectResult> {
   const candidates = options.file !== undefined ? [options.file] : [...PROJECT_FILES];
   for (const candidate of candidates) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path.resolve(cwd, candidate));
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'ENOENT' && options.file === undefined) continue;
-      const message = code === 'ENOENT' ? 'project file not found' : `cannot read the project file (${code ?? String(error)})`;
+    // Regular files only, capped while reading (a FIFO named with --config must not hang).
+    const read = await readRegularFile(path.resolve(cwd, candidate), { maxBytes: LOAD_LIMITS.maxBytes });
+    if (!read.ok) {
+      const missing = read.code === 'ERRNO' && read.errno === 'ENOENT';
+      if (missing && options.file === undefined) continue;
+      const message = missing ? 'project file not found' : `cannot read the project file: ${describeReadProblem(read)}`;
       return { ok: false, diagnostics: [{ file: candidate, line: 0, column: 0, path: '', message, severity: 'error' }] };
     }
-    return parseProjectText(bytes, candidate, options.env);
+    return parseProjectText(read.bytes, candidate, options.env);
   }
   return { ok: true, config: {} };
 }

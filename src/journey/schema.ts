@@ -8,6 +8,7 @@
  */
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
+import { regexProblem } from './regex.js';
 
 // ---------------------------------------------------------------------------
 // Scalars
@@ -42,6 +43,18 @@ export function parseDuration(value: string | number): number | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/**
+ * A user regular expression, checked here so a pattern RE2 cannot run (backreferences,
+ * lookaround) is a file:line:col diagnostic at load, not a failure at run time.
+ */
+const UserRegex = z
+  .string()
+  .superRefine((pattern, ctx) => {
+    const problem = regexProblem(pattern);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .describe('A regular expression in RE2 syntax (linear time: no backreferences, no lookaround).');
+
 const JsonPath = z
   .string()
   .regex(/^\$/, { message: 'a JSON path starts with $, e.g. $.items[0].id' })
@@ -65,7 +78,7 @@ export const Matcher = z
     notEquals: z.unknown().optional(),
     contains: z.string().optional().describe('The value (as text) contains this substring.'),
     notContains: z.string().optional(),
-    regex: z.string().optional().describe('The value (as text) matches this regular expression.'),
+    regex: UserRegex.optional().describe('The value (as text) matches this regular expression (RE2 syntax).'),
     exists: z.boolean().optional().describe('The path or header is present (true) or absent (false).'),
     gt: z.number().optional(),
     gte: z.number().optional(),
@@ -78,6 +91,19 @@ export const Matcher = z
 export type Matcher = z.infer<typeof Matcher>;
 
 export const MATCHER_KEYS = Object.keys(Matcher.shape) as readonly (keyof Matcher)[];
+
+/**
+ * A JSON expectation is a value or a matcher (decided at run time by its keys): a matcher's
+ * `regex` is checked here like every other user regex.
+ */
+function checkMatcherRegex(value: unknown, ctx: z.RefinementCtx): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+  const keys = Object.keys(value);
+  if (keys.length === 0 || !keys.every((key) => (MATCHER_KEYS as readonly string[]).includes(key))) return;
+  const pattern = (value as { regex?: unknown }).regex;
+  const problem = typeof pattern === 'string' ? regexProblem(pattern) : undefined;
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, path: ['regex'] });
+}
 
 const HeaderMap = z.record(z.string(), z.string());
 
@@ -131,7 +157,7 @@ const BodyExpectation = z.union([
   z.strictObject({
     contains: z.string().optional(),
     notContains: z.string().optional(),
-    regex: z.string().optional(),
+    regex: UserRegex.optional(),
   }),
 ]);
 
@@ -140,7 +166,7 @@ export const Expect = z
     status: StatusMatcher.optional(),
     headers: z.record(z.string(), z.union([z.string(), Matcher])).optional(),
     json: z
-      .record(JsonPath, z.unknown())
+      .record(JsonPath, z.unknown().superRefine(checkMatcherRegex))
       .optional()
       .describe('JSON path → expected value, or a matcher such as { gte: 1 }.'),
     body: BodyExpectation.optional(),
@@ -153,7 +179,7 @@ const HttpCapture = z.union([
   JsonPath,
   z.strictObject({ json: JsonPath }),
   z.strictObject({ header: z.string() }),
-  z.strictObject({ regex: z.string(), group: z.number().int().nonnegative().optional() }),
+  z.strictObject({ regex: UserRegex, group: z.number().int().nonnegative().optional() }),
 ]);
 
 const CaptureName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'capture names are identifiers' });
@@ -224,7 +250,7 @@ const NavigableUrl = z.string().refine(isNavigableUrl, {
 const BrowserCapture = z.union([
   z.enum(['text', 'value', 'url']),
   z.strictObject({ attribute: z.string() }),
-  z.strictObject({ regex: z.string(), group: z.number().int().nonnegative().optional(), from: z.enum(['text', 'url']).optional() }),
+  z.strictObject({ regex: UserRegex, group: z.number().int().nonnegative().optional(), from: z.enum(['text', 'url']).optional() }),
 ]);
 const browserCapture = z
   .record(CaptureName, BrowserCapture)
@@ -264,7 +290,7 @@ export const ExpectUrlStep = z.strictObject({
   ...commonStep,
   expectUrl: z.union([
     z.string().describe('The page URL contains this text (usually a path).'),
-    z.strictObject({ equals: z.string().optional(), contains: z.string().optional(), regex: z.string().optional() }),
+    z.strictObject({ equals: z.string().optional(), contains: z.string().optional(), regex: UserRegex.optional() }),
   ]),
   capture: browserCapture,
 });
@@ -345,7 +371,7 @@ const runtimeSource = {
   header: z.string().optional().describe('Read the value from this response header.'),
   json: JsonPath.optional().describe('Read the value from this JSON path of the body.'),
   meta: z.string().optional().describe('Read the content of <meta name="…"> in the HTML body.'),
-  regex: z.string().optional().describe('Read the first group of this regex over the body (asset fingerprints).'),
+  regex: UserRegex.optional().describe('Read the first group of this regex (RE2 syntax) over the body (asset fingerprints).'),
   expect: z.string().optional().describe('The value that should be served; --expect-version overrides for version.'),
 };
 const oneSource = (c: { header?: string; json?: string; meta?: string; regex?: string }): boolean =>

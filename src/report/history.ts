@@ -18,12 +18,13 @@
  *   appending at the same instant can still lose one update (last rename wins): the index
  *   is a convenience, run.json is the record.
  */
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Layer, Outcome, RunResult } from '../result/types.js';
 import { LAYERS, OUTCOMES } from '../result/types.js';
 import { failureStatus } from '../classify/failure-status.js';
 import { writeJsonAtomic } from './json.js';
+import { ensureDir } from './atomic.js';
+import { describeReadProblem, readRegularFile } from '../files/read-regular.js';
 
 /** The latest result of one journey in one environment. */
 export interface HistoryEntry {
@@ -124,15 +125,18 @@ export function parseHistory(text: string): HistoryFile {
   return { version: 1, runs, journeys };
 }
 
+/** The index is small (MAX_HISTORY_RUNS runs); anything far larger is not ours. */
+const MAX_HISTORY_BYTES = 16 * 1024 * 1024;
+
 async function readIndexFile(root: string): Promise<HistoryFile | undefined> {
-  let text: string;
-  try {
-    text = await readFile(join(root, HISTORY_FILE), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+  // A regular file only, bounded in size and time: a FIFO or a hung mount under the report
+  // root must not stop a run before its first journey.
+  const read = await readRegularFile(join(root, HISTORY_FILE), { maxBytes: MAX_HISTORY_BYTES });
+  if (!read.ok) {
+    if (read.code === 'ERRNO' && read.errno === 'ENOENT') return undefined;
+    throw new Error(describeReadProblem(read));
   }
-  return parseHistory(text);
+  return parseHistory(read.bytes.toString('utf8'));
 }
 
 function indexOf(file: HistoryFile | undefined): HistoryIndex {
@@ -195,7 +199,7 @@ export async function appendHistory(root: string, run: RunResult, dir?: string):
   } catch {
     file = undefined; // corrupt: start a fresh index rather than fail
   }
-  await mkdir(root, { recursive: true });
+  await ensureDir(root);
   await writeJsonAtomic(join(root, HISTORY_FILE), recordRun(file, run, dir));
 }
 

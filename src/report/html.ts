@@ -6,8 +6,7 @@
  *
  * Rendering is pure (./html/page.ts); this file only loads screenshots and writes.
  */
-import { mkdir } from 'node:fs/promises';
-import { writeTextAtomic } from './atomic.js';
+import { ensureDir, writeTextAtomic } from './atomic.js';
 import { join } from 'node:path';
 import type { RunResult } from '../result/types.js';
 import { imageCache, loadImages } from './html/images.js';
@@ -65,7 +64,7 @@ export function htmlReporter(options: { caps?: ImageCaps } = {}): Reporter {
     async onRunStart(start) {
       runDir = start.runDir;
       selected = start.journeys.map((j) => j.name);
-      await mkdir(start.runDir, { recursive: true });
+      await ensureDir(start.runDir);
     },
     onJourneyEnd(_result, snapshot) {
       if (!runDir) return;

@@ -3,10 +3,9 @@
  * temporary file and a rename, so whatever kills the process, the file on disk is valid
  * JSON of what had finished.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../result/types.js';
-import { writeTextAtomic } from './atomic.js';
+import { ensureDir, writeTextAtomic } from './atomic.js';
 import type { Reporter } from './reporter.js';
 
 export function writeJsonAtomic(file: string, value: unknown): Promise<void> {
@@ -43,7 +42,7 @@ export function jsonReporter(options: { stdout?: (text: string) => void } = {}):
     essential: true,
     async onRunStart(start) {
       runDir = start.runDir;
-      await mkdir(start.runDir, { recursive: true });
+      await ensureDir(start.runDir);
     },
     onJourneyEnd(_result, snapshot) {
       if (failure) throw failure;

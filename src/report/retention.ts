@@ -5,11 +5,17 @@
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withDeadline } from './atomic.js';
 
 /** `2026-11-22T09-15-02Z-7f3a`, as makeRunId writes them: sortable by name. */
 const RUN_DIR_RE = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[0-9a-f]{4}$/;
 
-export async function pruneRuns(root: string, keep: number, protect: readonly string[] = []): Promise<string[]> {
+/** Pruning is bounded in time like every report operation: a hung report root must not hold the process. */
+export function pruneRuns(root: string, keep: number, protect: readonly string[] = [], timeoutMs = 60_000): Promise<string[]> {
+  return withDeadline(prune(root, keep, protect), root, timeoutMs);
+}
+
+async function prune(root: string, keep: number, protect: readonly string[]): Promise<string[]> {
   if (!Number.isInteger(keep) || keep < 1) return [];
   let names: string[];
   try {

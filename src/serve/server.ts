@@ -25,11 +25,16 @@
  *
  * Every error answers JSON `{ error }` (text for the Flagger hook) without stacks; nothing
  * served here holds a secret: results were redacted before they were stored.
+ *
+ * Before routing and before the token (request-guard.ts): a malformed request target is 400,
+ * a Host that is not ours is 421 (DNS rebinding; /metrics and /healthz are exempt, like from
+ * the token), and a state-changing request from another site or with a non-JSON body is
+ * 403 / 415. Each refusal is one log line, bounded per minute.
  */
 import { verdictFields } from '../report/attention.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import type { Registry } from 'prom-client';
 import { SESSION_COOKIE, bearerToken, cookieValue, issueSession, sessionCookie, sessionValid, tokenMatches } from './auth.js';
@@ -46,6 +51,7 @@ import type { RunService } from './runs.js';
 import { ServiceClosedError } from './runs.js';
 import type { CatalogEntry } from './select.js';
 import { selectJourneys } from './select.js';
+import { boundedLog, checkHost, checkJsonContentType, checkOrigin, requestPath } from './request-guard.js';
 
 /** A loaded journey as the API lists it. */
 export interface JourneyInfo extends CatalogEntry {
@@ -84,7 +90,11 @@ export interface ServeServerOptions {
   readonly status?: StatusProvider;
   /** Where run directories live, for /runs/:id/; without it /runs answers 404. */
   readonly reportRoot?: string;
-  /** Wall-clock milliseconds (sessions expire by it). */
+  /** Host names answered besides IP addresses and localhost (`--allow-host`). */
+  readonly allowHosts?: readonly string[];
+  /** One line per refused request (malformed, foreign Host, cross-site), bounded per minute. */
+  readonly log?: (line: string) => void;
+  /** Wall-clock milliseconds (sessions expire by it; the refusal log is bounded per minute by it). */
   readonly now?: () => number;
 }
 
@@ -109,10 +119,17 @@ class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Refused before the token check (malformed, foreign, cross-site): worth one log line. */
+    readonly refused = false,
   ) {
     super(message);
   }
 }
+
+/** Endpoints a scraper or a liveness probe calls by whatever name it has: no Host check, no token. */
+const OPEN_PATHS = new Set(['/metrics', '/healthz']);
+/** The sign-in form posts a browser form, not JSON (the Origin check still applies). */
+const FORM_PATHS = new Set(['/login', '/logout']);
 
 type Route = {
   method: 'GET' | 'POST' | 'DELETE';
@@ -163,6 +180,8 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
     res.end(`${body}\n`);
   };
   const readJson = async (req: IncomingMessage): Promise<unknown> => parseJsonBody(await readBody(req));
+  const log = options.log ? boundedLog(options.log, now) : undefined;
+  const allowHosts = options.allowHosts ?? [];
 
   const routes: Route[] = [
     {
@@ -377,6 +396,7 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
       path: /^\/api\/runs\/([^/]+)$/,
       auth: true,
       async handle({ res, match }) {
+        // The target was checked for bad percent-encoding before routing (requestPath).
         const id = decodeURIComponent(match[1] ?? '');
         const record = RUN_ID.test(id) ? options.service.get(id) : undefined;
         if (!record) throw new HttpError(404, `no run "${id}" (runs are kept in memory, the latest 200)`);
@@ -417,13 +437,30 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
   ];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const target = requestPath(req.url);
+    if (!target.ok) throw new HttpError(400, target.message, {}, true);
+    const path = target.path;
+    if (!OPEN_PATHS.has(path)) {
+      const address = server.address();
+      const host = checkHost(req.headers.host, { listenHost: typeof address === 'object' && address ? address.address : '', allowHosts });
+      if (!host.ok) throw new HttpError(host.status, host.message, {}, true);
+    }
+    // The target passed requestPath: it parses (the query is kept for ?for=, ?next=).
     const url = new URL(req.url ?? '/', 'http://pathproof.invalid');
-    const path = url.pathname;
     const matching = routes.filter((route) => route.path.test(path));
     if (matching.length === 0) throw new HttpError(404, `no such endpoint: ${path}`);
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const route = matching.find((r) => r.method === method);
     if (!route) throw new HttpError(405, `method ${req.method ?? '?'} not allowed on ${path}`, { allow: matching.map((r) => r.method).join(', ') });
+    if (route.method !== 'GET') {
+      // State changes: never from another site, and (but for the sign-in form) only JSON bodies.
+      const origin = checkOrigin({ origin: req.headers.origin, 'sec-fetch-site': header(req, 'sec-fetch-site'), host: req.headers.host });
+      if (!origin.ok) throw new HttpError(origin.status, origin.message, {}, true);
+      if (!FORM_PATHS.has(path)) {
+        const body = checkJsonContentType(req.headers['content-type'], req.headers['content-length'], req.headers['transfer-encoding'] !== undefined);
+        if (!body.ok) throw new HttpError(body.status, body.message, {}, true);
+      }
+    }
     const bearer = options.token === undefined || tokenMatches(options.token, bearerToken(req.headers.authorization));
     // The session cookie opens reads only: SameSite=Strict already keeps other sites out,
     // and a state change (runs, silences) needs the bearer token on top.
@@ -442,12 +479,24 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
-      if (error instanceof HttpError) return json(res, error.status, { error: error.message }, error.headers);
+      if (error instanceof HttpError) {
+        if (error.refused) log?.(`pathproof: refused ${shortTarget(req)} from ${req.socket.remoteAddress ?? '?'}: ${error.status} ${error.message}`);
+        return json(res, error.status, { error: error.message }, error.headers);
+      }
       if (error instanceof BodyError) return json(res, error.status, { error: error.message });
       if (error instanceof ServiceClosedError) return json(res, 503, { error: error.message });
       options.onError?.(error);
       json(res, 500, { error: 'internal error (see the pathproof log)' });
     });
+  });
+
+  // Request lines node cannot parse at all (`GET http://[x/ HTTP/1.1` with a space, a bare
+  // `\x00`): one log line and a plain 400, instead of node's silent reset.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    log?.(`pathproof: refused a malformed request from ${socket.remoteAddress ?? '?'}: ${error.code ?? error.message}`);
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+    const body = 'malformed request\n';
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
   });
 
   return {
@@ -489,4 +538,15 @@ function pickVerdict(fields: ReturnType<typeof verdictFields>): { stage?: string
     ...(fields.hint ? { hint: fields.hint } : {}),
     ...(fields.message ? { message: fields.message } : {}),
   };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `GET /api/runs/%E0…`: method and target for a log line, short and on one line. */
+function shortTarget(req: IncomingMessage): string {
+  const target = JSON.stringify((req.url ?? '').slice(0, 120));
+  return `${(req.method ?? '?').slice(0, 16)} ${target}`;
 }

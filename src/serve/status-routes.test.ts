@@ -222,7 +222,7 @@ describe('with --token', () => {
     expect((await fetch(`${url}/runs/2026-11-22T09-15-02Z-7f3a/run.json`, { headers: session })).status).toBe(200);
     // State changes need the bearer token: a cookie alone never starts runs or silences alerts.
     expect((await fetch(`${url}/api/silence?for=10m`, { method: 'POST', headers: session })).status).toBe(401);
-    expect((await fetch(`${url}/api/runs`, { method: 'POST', headers: session, body: '{}' })).status).toBe(401);
+    expect((await fetch(`${url}/api/runs`, { method: 'POST', headers: { ...session, 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
     expect((await fetch(`${url}/api/silence?for=10m`, { method: 'POST', headers: bearer })).status).toBe(200);
 
     const signOut = await fetch(`${url}/logout`, { method: 'POST', headers: session, redirect: 'manual' });

@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { journeyResult } from '../../result/results.fixtures.js';
 import type { JourneyFields } from '../../result/results.fixtures.js';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -197,6 +198,25 @@ describe('screenshots', () => {
     expect(images.inline('evidence/big.png')).toBeUndefined();
     expect(images.inline('../outside-pathproof.png')).toBeUndefined();
     expect(images.inline('evidence/missing.png')).toBeUndefined();
+  });
+
+  it('reads evidence only when it is a regular file inside the run directory after resolving links', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'pathproof-html-outside-'));
+    // What an attacker would like inlined: a file outside the run directory, shaped like a PNG.
+    const stolen = Buffer.concat([PNG, Buffer.from('STOLEN-OUTSIDE-FILE')]);
+    writeFileSync(join(outside, 'secret.png'), stolen);
+    const dir = mkdtempSync(join(tmpdir(), 'pathproof-html-img-'));
+    mkdirSync(join(dir, 'evidence'));
+    writeFileSync(join(dir, 'evidence', 'real.png'), PNG);
+    symlinkSync(join(outside, 'secret.png'), join(dir, 'evidence', 'link-out.png'));
+    symlinkSync(outside, join(dir, 'evidence', 'linked-dir'));
+    symlinkSync(join(dir, 'evidence', 'real.png'), join(dir, 'evidence', 'link-in.png'));
+    execFileSync('mkfifo', [join(dir, 'evidence', 'fifo.png')]);
+    const paths = ['evidence/link-out.png', 'evidence/linked-dir/secret.png', 'evidence/fifo.png', 'evidence/link-in.png'];
+    const images = await loadImages(dir, withShots(paths), imageCache(), { perImage: 1_000, total: 10_000 });
+    expect(paths.map((p) => images.inline(p) !== undefined)).toEqual([false, false, false, true]);
+    const stolenBase64 = stolen.toString('base64');
+    for (const p of paths) expect(images.inline(p) ?? '').not.toContain(stolenBase64.slice(-20));
   });
 
   it('stops inlining once the page budget is spent', async () => {

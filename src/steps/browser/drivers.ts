@@ -23,9 +23,43 @@ function entry<K extends BrowserStepKind>(
   label: (step: StepOf<K>) => string,
 ): StepKindEntry<K> {
   const driver: StepDriver<K> = {
-    run: (step: StepOf<K>, ctx: StepContext) => runBrowserStep({ kind, timeoutMs: step.timeout }, ctx, (scope) => body(step, scope)),
+    run: (step: StepOf<K>, ctx: StepContext) => runBrowserStep({ kind, timeoutMs: step.timeout }, ctx, (scope) => guardTrace(step, scope, body)),
   };
   return { driver, label: (step) => `${kind} ${label(step)}`, needsBrowser: () => true };
+}
+
+/**
+ * A Playwright trace records every value a step hands the browser (typed text, locators,
+ * options, URLs) and everything the page shows, and cannot be scrubbed. One rule for every
+ * kind, rather than one call per action: when any value of the resolved step (secrets and
+ * `{{ captures }}` substituted) holds a secret, or the step captured one from the page, the
+ * attempt is marked and its trace is never kept.
+ */
+async function guardTrace<K extends BrowserStepKind>(
+  step: StepOf<K>,
+  scope: StepScope,
+  body: (step: StepOf<K>, scope: StepScope) => Promise<StepOutcome>,
+): Promise<StepOutcome> {
+  const { ctx, attempt } = scope;
+  const holds = (text: string): boolean => ctx.secrets.holdsSecret(text);
+  // A target holding a secret (https://user:${secret:…}@host) puts it in every navigation.
+  if (anyString(step, holds) || (ctx.target !== undefined && holds(ctx.target))) attempt.noteSecretUsed();
+  const before = new Map(ctx.vars);
+  try {
+    return await body(step, scope);
+  } finally {
+    for (const [name, value] of ctx.vars) {
+      if (before.get(name) !== value && ctx.secrets.holdsSecret(value)) attempt.noteSecretUsed();
+    }
+  }
+}
+
+/** True when `test` holds for any string in a JSON-like value (keys included: a step's keys are fixed words). */
+function anyString(value: unknown, test: (text: string) => boolean, depth = 0): boolean {
+  if (typeof value === 'string') return test(value);
+  if (depth > 16 || typeof value !== 'object' || value === null) return false;
+  const items = Array.isArray(value) ? value : Object.values(value);
+  return items.some((item) => anyString(item, test, depth + 1));
 }
 
 /** `wait: 2s` is a pause: no page, no browser (an HTTP-only journey may space its requests). */

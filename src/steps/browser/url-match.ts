@@ -4,6 +4,7 @@
  * the path + query + hash; anything else against the full URL.
  */
 import type { AssertionResult } from '../../result/types.js';
+import { compileUserRegex } from '../../journey/regex.js';
 
 export interface UrlExpectation {
   readonly equals?: string;
@@ -57,7 +58,10 @@ export function checkUrl(href: string, expectation: UrlExpectation, target: stri
   }
   if (expectation.regex !== undefined) {
     const expected = expectation.regex;
-    results.push({ kind: 'url', expression: `url (${shown}) matches /${expected}/`, expected, actual: href, passed: new RegExp(expected).test(href) });
+    // Linear-time (RE2); checked at load, so an invalid pattern here came from a {{ capture }}.
+    const compiled = compileUserRegex(expected);
+    const expression = compiled.ok ? `url (${shown}) matches /${expected}/` : `url (${shown}) matches /${expected}/: ${compiled.message}`;
+    results.push({ kind: 'url', expression, expected, actual: href, passed: compiled.ok && compiled.regex.test(href) });
   }
   return results;
 }

@@ -136,8 +136,8 @@ describe('json', () => {
     expect(result?.expression).toContain('filters and scripts are not supported');
   });
 
-  it('an invalid regex is a failed assertion saying so', () => {
-    const [result] = check({ json: { '$.status': { regex: '[a-' } } }).filter((r) => r.kind === 'json');
+  it('an invalid regex (the schema refuses it at load; a {{ capture }} can still make one) is a failed assertion saying so', () => {
+    const [result] = checkExpect({ json: { '$.status': { regex: '[a-' } } } as Expect, observation()).filter((r) => r.kind === 'json');
     expect(result?.passed).toBe(false);
     expect(result?.expression).toMatch(/^invalid regex \/\[a-\/ for \$\.status: /);
   });
@@ -175,9 +175,16 @@ describe('body', () => {
   });
 
   it('an invalid regex is a failed assertion', () => {
-    const [result] = check({ body: { regex: '(' } }).filter((r) => r.kind === 'body');
+    const [result] = checkExpect({ body: { regex: '(' } } as Expect, observation()).filter((r) => r.kind === 'body');
     expect(result?.passed).toBe(false);
     expect(result?.expression).toMatch(/^invalid regex \/\(\/ for body: /);
+  });
+
+  it('a backtracking pattern against a hostile body is answered, in linear time (RE2)', () => {
+    // RegExp would run ^(a+)+$ over this body for longer than any deadline, blocking the event loop.
+    const hostile = observation({ body: `${'a'.repeat(100_000)}!` });
+    const [result] = check({ body: { regex: '^(a+)+$' } }, hostile).filter((r) => r.kind === 'body');
+    expect(result).toMatchObject({ expression: 'body matches /^(a+)+$/', passed: false });
   });
 });
 

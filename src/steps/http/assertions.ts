@@ -21,6 +21,8 @@ import type { Expect, Matcher } from '../../journey/schema.js';
 import type { AssertionKind, AssertionResult, HttpObservation } from '../../result/types.js';
 import { evaluateJsonPath, parseJson } from './json-path.js';
 import type { ParsedJson } from './json-path.js';
+import { compileUserRegex } from '../../journey/regex.js';
+import type { UserRegex } from '../../journey/regex.js';
 
 /** Longest rendering of a seen value in expressions and `actual`. */
 export const SHORT_VALUE_CHARS = 120;
@@ -302,12 +304,10 @@ function invalidRegex(target: Omit<Target, 'subject'> & { subject?: string }, pa
 // ---------------------------------------------------------------------------
 // helpers (shared with capture.ts)
 
-export function compileRegex(pattern: string): { ok: true; value: RegExp } | { ok: false; message: string } {
-  try {
-    return { ok: true, value: new RegExp(pattern) };
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
-  }
+/** A user regex, linear-time (RE2, see journey/regex.ts): a hostile body cannot stall the process. */
+export function compileRegex(pattern: string): { ok: true; value: UserRegex } | { ok: false; message: string } {
+  const compiled = compileUserRegex(pattern);
+  return compiled.ok ? { ok: true, value: compiled.regex } : compiled;
 }
 
 /** Structural equality of JSON values (plus undefined). */

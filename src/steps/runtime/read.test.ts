@@ -62,6 +62,8 @@ describe('readRuntimeValue', () => {
     ['no fingerprint', { regex: '/assets/main\\.([0-9a-f]{8})\\.js' }, { body: HTML }, '/assets/main\\.([0-9a-f]{8})\\.js/ matched nothing in the body'],
     ['an invalid regex', { regex: '([' }, { body: HTML }, 'invalid regex /([/'],
     ['a truncated body', { regex: 'never' }, { body: 'abc', bodyTruncated: true }, 'only the first 3 characters of the body were read'],
+    // RegExp would backtrack over this body for hours, synchronously: RE2 answers in linear time.
+    ['a backtracking pattern on a hostile body', { regex: '^(a+)+$' }, { body: `${'a'.repeat(100_000)}!` }, '/^(a+)+$/ matched nothing in the body'],
   ])('says why for %s', (_what, check, extra, why) => {
     const read = readRuntimeValue(check, observation(extra));
     expect(read.ok).toBe(false);

@@ -26,6 +26,7 @@ import type { RuntimeCheck } from '../../journey/schema.js';
 import { evaluateJsonPath } from '../http/json-path.js';
 import { probeInContext, requestInContext } from '../http/in-context.js';
 import type { StepContext, StepOutcome, TruthRead } from '../types.js';
+import { compileUserRegex } from '../../journey/regex.js';
 
 /** One runtime-truth check as the runner plans it: what to read, where, and what should be there. */
 export interface RuntimeStep {
@@ -84,13 +85,10 @@ export function readRuntimeValue(check: RuntimeCheck, observation: HttpObservati
       : { ok: true, value: value.trim() };
   }
   if (check.regex !== undefined) {
-    let pattern: RegExp;
-    try {
-      pattern = new RegExp(check.regex);
-    } catch (error) {
-      return { ok: false, why: `invalid regex /${check.regex}/: ${(error as Error).message}` };
-    }
-    const match = pattern.exec(observation.body);
+    // Linear time (RE2, journey/regex.ts): a hostile body cannot hold the run past its deadline.
+    const compiled = compileUserRegex(check.regex);
+    if (!compiled.ok) return { ok: false, why: `invalid regex /${check.regex}/: ${compiled.message}` };
+    const match = compiled.regex.exec(observation.body);
     const value = match?.[1] ?? match?.[0];
     return value === undefined || value === '' ? { ok: false, why: `/${check.regex}/ matched nothing in the body${cut}` } : { ok: true, value };
   }

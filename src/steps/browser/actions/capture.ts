@@ -6,6 +6,7 @@
 import type { StepOf } from '../../../journey/schema.js';
 import type { AssertionResult } from '../../../result/types.js';
 import type { StepContext } from '../../types.js';
+import { compileUserRegex } from '../../../journey/regex.js';
 
 export type CaptureSpec = NonNullable<StepOf<'see'>['capture']>;
 type CaptureHow = CaptureSpec[string];
@@ -20,7 +21,10 @@ export interface CaptureSource {
 
 /** Group `group`, or the first group when the regex has one, else the whole match. */
 export function extractRegex(text: string, pattern: string, group: number | undefined): string | undefined {
-  const match = new RegExp(pattern).exec(text);
+  // Linear-time (RE2): a page's text cannot stall the process. Patterns were checked at load;
+  // one that a {{ capture }} made invalid finds nothing.
+  const compiled = compileUserRegex(pattern);
+  const match = compiled.ok ? compiled.regex.exec(text) : null;
   if (!match) return undefined;
   return match[group ?? (match.length > 1 ? 1 : 0)];
 }

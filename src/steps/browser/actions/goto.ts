@@ -24,8 +24,7 @@ export async function runGoto(step: StepOf<'goto'>, scope: StepScope): Promise<S
   if (url === undefined) {
     return { status: 'error', error: { code: 'NO_TARGET', message: `goto ${raw}: a relative URL needs a journey target (target: \${BASE_URL})` } };
   }
-  // A secret in a URL (a magic-link token) would be readable in the trace.
-  if (ctx.secrets.holdsSecret(url)) attempt.noteSecretUsed();
+  // A secret in the URL (a magic-link token) marks the attempt in drivers.ts: no trace is kept.
   const shown = displayUrl(url, ctx.target);
 
   let response;

@@ -40,8 +40,7 @@ export function runClick(step: StepOf<'click'>, scope: StepScope): Promise<StepO
 
 export function runFill(step: StepOf<'fill'>, scope: StepScope): Promise<StepOutcome> {
   const { value } = step.fill;
-  // A typed secret would be readable in the Playwright trace: the attempt must not keep one.
-  if (scope.ctx.secrets.holdsSecret(value)) scope.attempt.noteSecretUsed();
+  // A typed secret marks the attempt (no trace kept) in drivers.ts, like every step's values.
   return act(scope, { kind: 'locator', spec: locatorFields(step.fill) }, (locator, timeout) => locator.fill(value, { timeout }));
 }
 

@@ -1,0 +1,119 @@
+/**
+ * Reading a file a user or a previous run named, when its name may point anywhere: only
+ * regular files are read, the size cap holds while reading (not after), and the whole read
+ * is raced against a deadline.
+ *
+ * Hazards, each one seen:
+ * - a FIFO named as a journey: `open(O_RDONLY)` blocks until a writer appears (forever), on
+ *   a libuv thread — opened here with O_NONBLOCK, then refused after `fstat`;
+ * - `/dev/zero` or `/dev/urandom`: endless data — refused as a character device, and the cap
+ *   stops a file that grows while it is read;
+ * - a directory: refused with its kind, not EISDIR;
+ * - `/proc` files report size 0 and a hung network mount never answers: the cap counts the
+ *   bytes actually read, and the deadline bounds the wait.
+ */
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+
+export type ReadProblem =
+  | { readonly code: 'NOT_REGULAR'; readonly kind: string }
+  | { readonly code: 'TOO_LARGE'; readonly limit: number }
+  | { readonly code: 'TIMEOUT'; readonly timeoutMs: number }
+  | { readonly code: 'SYMLINK' }
+  | { readonly code: 'ERRNO'; readonly errno: string };
+
+export type ReadResult = { readonly ok: true; readonly bytes: Buffer } | ({ readonly ok: false } & ReadProblem);
+
+export interface ReadOptions {
+  /** More bytes than this is an error (counted while reading). */
+  readonly maxBytes: number;
+  /** Refuse a symbolic link as the last component (O_NOFOLLOW). */
+  readonly noFollow?: boolean;
+  /** The whole read, open to close. Default 10 s. */
+  readonly timeoutMs?: number;
+}
+
+export const DEFAULT_READ_TIMEOUT_MS = 10_000;
+
+/** What a non-regular file is, in words. */
+export function fileKind(stats: Pick<Stats, 'isDirectory' | 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket' | 'isSymbolicLink'>): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
+}
+
+/** One line for a problem: `not a regular file (a FIFO (named pipe))`. */
+export function describeReadProblem(problem: ReadProblem): string {
+  switch (problem.code) {
+    case 'NOT_REGULAR':
+      return `not a regular file (${problem.kind}): only regular files are read`;
+    case 'TOO_LARGE':
+      return `the file is too large (more than ${formatBytes(problem.limit)})`;
+    case 'TIMEOUT':
+      return `reading it did not finish within ${problem.timeoutMs / 1000}s (a hung or very slow file system?)`;
+    case 'SYMLINK':
+      return 'it is a symbolic link, which is not followed here';
+    case 'ERRNO':
+      return `cannot read it (${problem.errno})`;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`;
+}
+
+const CHUNK = 64 * 1024;
+
+export async function readRegularFile(path: string, options: ReadOptions): Promise<ReadResult> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+  let handle: FileHandle | undefined;
+  let timedOut = false;
+  const work = (async (): Promise<ReadResult> => {
+    const flags = constants.O_RDONLY | constants.O_NONBLOCK | (options.noFollow ? constants.O_NOFOLLOW : 0);
+    try {
+      handle = await open(path, flags);
+    } catch (error) {
+      const errno = (error as NodeJS.ErrnoException).code ?? String(error);
+      return errno === 'ELOOP' && options.noFollow ? { ok: false, code: 'SYMLINK' } : { ok: false, code: 'ERRNO', errno };
+    }
+    // A deadline that fired while open() was pending: nobody waits for this read any more.
+    if (timedOut) return { ok: false, code: 'TIMEOUT', timeoutMs };
+    const stats = await handle.stat();
+    if (!stats.isFile()) return { ok: false, code: 'NOT_REGULAR', kind: fileKind(stats) };
+    if (stats.size > options.maxBytes) return { ok: false, code: 'TOO_LARGE', limit: options.maxBytes };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      if (timedOut) return { ok: false, code: 'TIMEOUT', timeoutMs };
+      const buffer = Buffer.allocUnsafe(Math.min(CHUNK, options.maxBytes + 1 - total));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > options.maxBytes) return { ok: false, code: 'TOO_LARGE', limit: options.maxBytes };
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+    return { ok: true, bytes: Buffer.concat(chunks, total) };
+  })().catch((error: unknown): ReadResult => ({ ok: false, code: 'ERRNO', errno: (error as NodeJS.ErrnoException).code ?? String(error) }));
+
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<ReadResult>((resolve) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      resolve({ ok: false, code: 'TIMEOUT', timeoutMs });
+    }, timeoutMs);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+    // Closed whenever the open finishes, even after the deadline answered for it.
+    void work.finally(() => handle?.close().catch(() => undefined));
+  }
+}
