@@ -33,6 +33,8 @@ import { RunnerFault } from '../steps/types.js';
 import { createCookieJar } from '../steps/cookie-jar.js';
 import { checkRuntime } from './runtime.js';
 import type { RuntimeCheckOutcome } from './runtime.js';
+import { checkContainer } from './container-check.js';
+import type { ContainerCheckOutcome, ContainerDeps } from './container-check.js';
 import { computeOutcome } from './outcome.js';
 import { describeStep } from './describe-step.js';
 
@@ -51,6 +53,8 @@ export interface JourneyDeps {
   readonly signal: AbortSignal;
   /** Set when the run stops taking new work (SIGTERM): no new attempt starts. */
   readonly stopping: () => boolean;
+  /** The container engine for `runtime.container`, built once by the CLI (absent when no journey needs it). */
+  readonly containers?: ContainerDeps;
 }
 
 /** Extra time a driver gets past its deadline before we call it hung (our fault, not the target's). */
@@ -175,6 +179,8 @@ async function runAttempt(loaded: LoadedJourney, attempt: number, deps: JourneyD
   try {
     // Runtime truth first: a wrong build answering makes every later failure misleading.
     const checks = [
+      // The container first (DESIGN §7): a missing or exited container makes the version probe's failure misleading.
+      ['container', journey.runtime?.container, undefined] as const,
       ['version', journey.runtime?.version, deps.expectVersion ?? journey.runtime?.version?.expect] as const,
       ['environment', journey.runtime?.environment, journey.runtime?.environment?.expect] as const,
     ];
@@ -183,11 +189,17 @@ async function runAttempt(loaded: LoadedJourney, attempt: number, deps: JourneyD
       const stepStart = clock.now();
       const ctx = context('runtime', steps.length, deps.defaults.stepTimeoutMs);
       let checked: RuntimeCheckOutcome | undefined;
+      let container: ContainerCheckOutcome | undefined;
       const outcome = await guard(async () => {
+        if (kind === 'container') {
+          container = await checkContainer(check, ctx, deps.containers);
+          return container.outcome;
+        }
         checked = await checkRuntime(kind, check, expected, ctx);
         return checked.outcome;
       }, ctx);
-      if (checked) runtime[kind] = { expected: checked.expected, served: checked.served, source: checked.source };
+      if (container?.truth) runtime.container = container.truth;
+      if (checked && kind !== 'container') runtime[kind] = { expected: checked.expected, served: checked.served, source: checked.source };
       // Redact before toStepResult cuts the body excerpt: a cut through a secret leaves a
       // prefix that no longer matches it.
       const result = toStepResult(deps.redactor.redactDeep(outcome), {

@@ -1,0 +1,68 @@
+/**
+ * `runtime.container` in the runtime-truth phase: read what the engine says (platform/),
+ * judge it (platform/evaluate.ts, classify/container.ts), and hand back a step outcome
+ * plus the truth recorded in the attempt's `runtime.container`.
+ *
+ * An engine that cannot be reached, a selector matching several containers, or no way to
+ * tell when the deploy was are `error` (could not verify, exit 3), never drift. No
+ * container matching is `failed` at `endpoint`: nothing runs to serve the journey.
+ * Redaction is not done here: the runner redacts the outcome at its one boundary.
+ */
+import type { AssertionResult, ContainerTruth } from '../result/types.js';
+import type { ContainerCheck } from '../journey/schema.js';
+import type { StepContext, StepOutcome } from '../steps/types.js';
+import { classifyContainer } from '../classify/container.js';
+import { evaluateContainer } from '../platform/evaluate.js';
+import { observeContainer } from '../platform/observe.js';
+import type { ContainerSelector, PlatformSource } from '../platform/types.js';
+
+/** What container checks need, built once by the CLI and passed down like `http`. */
+export interface ContainerDeps {
+  readonly source: PlatformSource;
+  /** --deployed-at / PATHPROOF_DEPLOYED_AT (ISO 8601): what `createdAfter: deploy` means when given. */
+  readonly deployedAt?: string;
+  /** `intended.project` of pathproof.yaml: the default project of `service:` selectors. */
+  readonly project?: string;
+}
+
+export interface ContainerCheckOutcome {
+  readonly outcome: StepOutcome;
+  /** What was seen, even when the check errored part-way (evidence for the report). */
+  readonly truth?: ContainerTruth;
+}
+
+/** The selector a check names, with the project's default compose project for `service:`. */
+export function selectorOf(check: ContainerCheck, defaultProject: string | undefined): ContainerSelector {
+  if (check.service !== undefined) {
+    const project = check.project ?? defaultProject;
+    return { by: 'service', service: check.service, ...(project !== undefined ? { project } : {}) };
+  }
+  if (check.name !== undefined) return { by: 'name', name: check.name };
+  return { by: 'labels', labels: check.label ?? {} };
+}
+
+export async function checkContainer(check: ContainerCheck, ctx: StepContext, deps: ContainerDeps | undefined): Promise<ContainerCheckOutcome> {
+  if (!deps) {
+    return {
+      outcome: {
+        status: 'error',
+        error: { code: 'ENGINE_NOT_CONFIGURED', message: 'runtime.container needs a container engine, and none was set up for this run' },
+      },
+    };
+  }
+  const reading = await observeContainer(
+    deps.source,
+    { selector: selectorOf(check, deps.project), ...(check.expect ? { expect: check.expect } : {}), ...(deps.deployedAt ? { deployedAt: deps.deployedAt } : {}) },
+    { deadline: ctx.deadline, signal: ctx.signal },
+  );
+  if (ctx.signal.aborted) {
+    return { truth: reading.truth, outcome: { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted' } } };
+  }
+  if (!reading.ok) return { truth: reading.truth, outcome: { status: 'error', error: reading.fault } };
+  const assertions: AssertionResult[] = evaluateContainer(check.expect, reading.truth);
+  const failure = classifyContainer({ truth: reading.truth, assertions });
+  return {
+    truth: reading.truth,
+    outcome: failure ? { status: 'failed', failure, assertions } : { status: 'passed', assertions },
+  };
+}
