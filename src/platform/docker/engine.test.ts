@@ -159,11 +159,10 @@ describe('faults have stable codes', () => {
 
   it('an engine that never answers → ENGINE_TIMEOUT, within the deadline', async () => {
     const fake = await fakeEngine('1.41', () => undefined);
-    const started = clock.now();
+    // Bounded by the deadline: without it this would hang until the test's own timeout fails it.
     const error = await failure(engineFor(fake.address).get('/containers/json', soon(300)));
     expect(error.code).toBe('ENGINE_TIMEOUT');
-    // Generous: only proves it is bounded, not how fast the machine is.
-    expect(clock.now() - started).toBeLessThan(20_000);
+    expect(error.message).toContain('did not answer GET /v1.41/containers/json within');
   });
 
   it('no socket there → ENGINE_UNREACHABLE saying so', async () => {
