@@ -137,6 +137,16 @@ describe('classifyContainer', () => {
     expect(failure?.message).toBe(message);
   });
 
+  it('a missing artifact in a container that runs an older image says why it is missing', () => {
+    const failure = classify(
+      { image: 'shop-api:2.0.3', files: ['/app/x'] },
+      containerTruth({ files: [{ path: '/app/x', exists: false }] }, { image: { id: OLD_ID } }),
+    );
+    expect(failure?.hint).toBe(
+      '/app/x is missing in container shop-api-1 (image sha256:1a2b3c4d5e6f from shop-api:2.0.3), and shop-api:2.0.3 is now sha256:9f8e7d6c5b4a: the container runs an older build than intended — recreate it (docker compose up -d), then check the artifact again before the route or the code',
+    );
+  });
+
   it('the reason names the container, the selector, the engine and what else fails', () => {
     const failure = classify({ image: 'shop-api:2.0.3', env: { APP_ENV: 'production' } }, containerTruth({}, { image: { id: OLD_ID }, env: { values: {} } }));
     expect(failure?.reason).toBe(

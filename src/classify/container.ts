@@ -104,8 +104,16 @@ function hintFor(kind: ContainerCheckKind, failed: AssertionResult, input: Conta
       }
       return `container ${name} is ${state.status}, not running: nothing serves this path — check why it is ${state.status} before the proxy or the code`;
     }
-    case 'container.file':
-      return `${failed.subject ?? 'the artifact'} is missing in container ${name} (image ${short(container?.image.id)} from ${container?.image.reference || '?'}): the running build lacks the artifact — check the image's build output and which image the container runs before the route or the code`;
+    case 'container.file': {
+      const missing = `${failed.subject ?? 'the artifact'} is missing in container ${name} (image ${short(container?.image.id)} from ${container?.image.reference || '?'})`;
+      const intended = truth.intendedImage;
+      // The artifact is checked first, but when the container also runs another image, that is why it lacks it.
+      const staleImage = input.assertions.some((a) => a.kind === 'container.image' && !a.passed);
+      if (staleImage && intended?.present) {
+        return `${missing}, and ${intended.reference} is now ${short(intended.id)}: the container runs an older build than intended — recreate it (docker compose up -d), then check the artifact again before the route or the code`;
+      }
+      return `${missing}: the running build lacks the artifact — check the image's build output and which image the container runs before the route or the code`;
+    }
     case 'container.image': {
       const intended = truth.intendedImage;
       const reference = intended?.reference ?? String(failed.expected);
