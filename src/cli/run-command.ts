@@ -92,6 +92,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       after: args.after ?? before.after,
       deployId: args.deployId ?? before.deployId,
       expectVersion: args.expectVersion ?? before.expectVersion,
+      deployedAt: args.deployedAt ?? before.deployedAt,
     };
     note(`re-running ${plan.names.length} failed ${plan.names.length === 1 ? 'journey' : 'journeys'} of run ${plan.previous.runId}: ${plan.names.join(', ')}\n`);
   }
