@@ -10,6 +10,7 @@
  */
 import type { AssertionResult, Failure, Observation, OriginBaseline, StepNote, Symptom } from '../result/types.js';
 import { browserNotes, classifyBrowser } from './browser.js';
+import { classifyContainer } from './container.js';
 import { classifyDrift } from './drift.js';
 import { classifyHttp } from './http.js';
 import { isRunnerSideCode } from './transport.js';
@@ -68,6 +69,15 @@ export function classifyFailure(input: ClassifyInput): Failure {
         ...(symptom.served !== undefined && failed[0] !== undefined ? { expression: failed[0].expression } : {}),
       });
     }
+    case 'container':
+      return (
+        classifyContainer({ truth: symptom.truth, assertions }) ?? {
+          layer: 'drift',
+          hint: `the container check failed without a failed condition (${symptom.truth.selector}) — check the journey's runtime.container`,
+          message: 'container check failed',
+          reason: 'no failed container assertion was given',
+        }
+      );
     case 'page': {
       const browser = observation?.kind === 'browser' ? observation : { kind: 'browser' as const, url: '', failedRequests: [], consoleErrors: [], pageErrors: [] };
       return classifyBrowser({

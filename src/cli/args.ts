@@ -8,6 +8,7 @@ Commands:
   validate [files|dirs]   check journeys; every problem as file:line:col  field  message
   serve [files|dirs]      scheduled canaries: status page at /, confirmed alerts, /metrics, the API and webhooks
   report [RUN_DIR]        print a past run's summary and the path of its index.html (default: the latest run)
+  posture --compose FILE  intended (compose file) vs running containers, per service
   schema                  print the JSON Schema of the journey language
   demo                    start the bundled sample app and run the bundled journeys against it
   help                    this text
@@ -19,6 +20,8 @@ run options:
   --expect-version <v>    the version that should be serving (also PATHPROOF_EXPECT_VERSION)
   --after deploy|rollback record what triggered this run
   --deploy-id <id>        record the deploy being verified (also PATHPROOF_DEPLOY_ID)
+  --deployed-at <time>    when the deploy happened (ISO 8601 or Unix seconds; also PATHPROOF_DEPLOYED_AT):
+                          what runtime.container's createdAfter: deploy compares with
   --concurrency <n>       journeys at once (default 4)
   --retries <n>           retries for every journey, 0-5 (overrides the files)
   --reporter <r>[,<r>…]   console (default); json (run.json on stdout, console on stderr); a copy of
@@ -41,6 +44,11 @@ run options:
 validate options:
   --json                  print the journeys as JSON (name, file, tags, schedule, needsBrowser)
 
+posture options (also --config, --deployed-at, --reporter json):
+  --compose <file>        the compose file that says what should run (default: intended.compose)
+  --project <name>        the compose project (default: intended.project, COMPOSE_PROJECT_NAME,
+                          the file's name:, else its directory name as compose normalises it)
+
 serve options (also --tag, --env, -e, --concurrency, --report-dir, --config):
   --listen <host:port>    where /metrics, /healthz, the API and webhooks answer (default 127.0.0.1:9464)
   --token <t>             bearer token for everything but /metrics and /healthz; browsers sign in
@@ -61,7 +69,7 @@ Durations are Go style: 500ms, 30s, 1m30s, 1h2m3s.
 FORCE_COLOR=1 colours the console when it is not a terminal; NO_COLOR or FORCE_COLOR=0 never.
 
 Exit codes: 0 passed (flaky included) · 1 a journey failed · 2 journeys or config invalid
-            3 could not verify (runner fault) · 4 interrupted (SIGINT/SIGTERM)
+            3 could not verify (runner fault, engine unreachable) · 4 interrupted (SIGINT/SIGTERM)
 `;
 
 const OPTIONS = {
@@ -73,6 +81,9 @@ const OPTIONS = {
   'expect-version': { type: 'string' },
   after: { type: 'string' },
   'deploy-id': { type: 'string' },
+  'deployed-at': { type: 'string' },
+  compose: { type: 'string' },
+  project: { type: 'string' },
   concurrency: { type: 'string' },
   retries: { type: 'string' },
   reporter: { type: 'string', multiple: true },
@@ -119,6 +130,12 @@ export interface ParsedArgs {
   readonly expectVersion?: string;
   readonly after?: 'deploy' | 'rollback';
   readonly deployId?: string;
+  /** --deployed-at / PATHPROOF_DEPLOYED_AT, normalised to ISO 8601. */
+  readonly deployedAt?: string;
+  /** posture: the compose file. */
+  readonly compose?: string;
+  /** posture: the compose project name. */
+  readonly project?: string;
   readonly concurrency?: number;
   readonly retries?: number;
   /** Reporters by name: `console`, `json` (run.json on stdout). */
@@ -192,6 +209,9 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   if (after !== undefined && after !== 'deploy' && after !== 'rollback') {
     return { ok: false, message: `--after expects deploy or rollback, got "${after}"` };
   }
+  const deployedAtText = values['deployed-at'] ?? (env.PATHPROOF_DEPLOYED_AT || undefined);
+  const deployedAt = deployedAtText === undefined ? undefined : parseDeployedAt(deployedAtText);
+  if (deployedAt && !deployedAt.ok) return { ok: false, message: deployedAt.message };
   const trace = values.trace ?? 'off';
   if (trace !== 'off' && trace !== 'on-failure') return { ok: false, message: `--trace expects off or on-failure, got "${trace}"` };
   let shard: ShardArg | undefined;
@@ -238,6 +258,9 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       expectVersion: values['expect-version'] ?? (env.PATHPROOF_EXPECT_VERSION || undefined),
       after,
       deployId: values['deploy-id'] ?? (env.PATHPROOF_DEPLOY_ID || undefined),
+      deployedAt: deployedAt?.at,
+      compose: values.compose,
+      project: values.project,
       concurrency,
       retries,
       reporters,
@@ -300,4 +323,19 @@ export function parseReporters(values: readonly string[]): ReporterList {
   }
   if (reporters.length === 0) reporters.push('console');
   return { ok: true, reporters, reportCopies };
+}
+
+/**
+ * `--deployed-at` / PATHPROOF_DEPLOYED_AT: an ISO 8601 time with a zone (`2026-11-22T09:15:00Z`)
+ * or Unix seconds (`date +%s`), normalised to ISO 8601.
+ */
+export function parseDeployedAt(text: string): { ok: true; at: string } | { ok: false; message: string } {
+  const value = text.trim();
+  if (/^\d{9,11}(\.\d+)?$/.test(value)) return { ok: true, at: new Date(Number(value) * 1000).toISOString() };
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value);
+  const ms = Date.parse(value);
+  if (!iso || !Number.isFinite(ms)) {
+    return { ok: false, message: `--deployed-at expects an ISO 8601 time with a zone (2026-11-22T09:15:00Z) or Unix seconds, got "${text}"` };
+  }
+  return { ok: true, at: new Date(ms).toISOString() };
 }

@@ -10,6 +10,7 @@ import type { LoadedJourney } from '../journey/load.js';
 import { STEP_REGISTRY, journeyNeedsBrowser } from '../steps/registry.js';
 import type { BrowserSupport, HttpDeps, Redactor } from '../steps/types.js';
 import { runJourneys } from '../runner/run.js';
+import type { ContainerDeps } from '../steps/runtime/container.js';
 import { exitCodeFor } from '../runner/outcome.js';
 import { summarizeRun } from '../runner/summary.js';
 import { computeTransition } from '../classify/transition.js';
@@ -45,6 +46,8 @@ export interface ExecuteOptions {
   readonly history?: HistoryWriter;
   /** Fields added to run.json (e.g. `continues` for --rerun-failed). */
   readonly extra?: Record<string, unknown>;
+  /** The container engine for `runtime.container` checks (built once by the command). */
+  readonly containers?: ContainerDeps;
 }
 
 export interface ExecuteResult {
@@ -112,6 +115,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       expectVersion: options.expectVersion,
       signal: options.signal,
       stopping: options.stopping,
+      containers: options.containers,
     },
     { concurrency: options.concurrency },
     {

@@ -40,6 +40,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const { validateCommand } = await import('./validate-command.js');
       return validateCommand(args, io);
     }
+    case 'posture': {
+      const { postureCommand } = await import('./posture-command.js');
+      return postureCommand(args, io);
+    }
     case 'schema':
       io.stdout(`${JSON.stringify(journeyJsonSchema(), null, 2)}\n`);
       return EXIT.passed;

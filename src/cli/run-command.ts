@@ -20,6 +20,9 @@ import { makeRunId } from '../runner/summary.js';
 import { consoleReporter } from '../report/console.js';
 import { pruneRuns } from '../report/retention.js';
 import { executeRun } from './execute.js';
+import { buildEngine } from './engine.js';
+import type { ContainerDeps } from '../steps/runtime/container.js';
+import { intendedProject } from '../platform/compose.js';
 import type { ExecuteResult } from './execute.js';
 import { buildReporters } from './reporters.js';
 import { planRerun } from './rerun.js';
@@ -89,6 +92,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       after: args.after ?? before.after,
       deployId: args.deployId ?? before.deployId,
       expectVersion: args.expectVersion ?? before.expectVersion,
+      deployedAt: args.deployedAt ?? before.deployedAt,
     };
     note(`re-running ${plan.names.length} failed ${plan.names.length === 1 ? 'journey' : 'journeys'} of run ${plan.previous.runId}: ${plan.names.join(', ')}\n`);
   }
@@ -153,7 +157,24 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     ...(args.deployId ? { deployId: args.deployId } : {}),
     ...(expectVersion ? { expectVersion } : {}),
     ...(args.env ? { env: args.env } : {}),
+    ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}),
   };
+
+  // The container engine, only when a journey reads container truth (the socket is opened on first use).
+  let containers: ContainerDeps | undefined;
+  if (selected.some((j) => j.journey.runtime?.container)) {
+    const engine = buildEngine(io.env, project.config, clock);
+    if (!engine.ok) {
+      io.stderr(`pathproof: ${engine.message}\n`);
+      return EXIT.invalid;
+    }
+    const intended = intendedProject(project.config.intended, io);
+    containers = {
+      source: engine.source,
+      ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}),
+      ...(intended ? { project: intended } : {}),
+    };
+  }
 
   const jsonOnStdout = args.reporters.includes('json');
   const human = jsonOnStdout ? io.stderr : io.stdout;
@@ -221,12 +242,13 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       signal: hardStop.signal,
       stopping: () => stopping,
       interrupted: () => interrupted,
+      containers,
       ...(rerun ? { extra: { continues: rerun.previous.runId } } : {}),
     });
   } finally {
     clearTimeout(graceTimer);
     unregister();
-    await Promise.allSettled([http.close(), browser?.close()]);
+    await Promise.allSettled([http.close(), browser?.close(), containers?.source.close()]);
   }
 
   for (const warning of result.warnings) human(`warning: ${warning}\n`);

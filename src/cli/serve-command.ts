@@ -46,6 +46,9 @@ import { createHistoryWriter } from '../report/history.js';
 import { pruneRuns } from '../report/retention.js';
 import { verdictFields } from '../report/attention.js';
 import { executeRun } from './execute.js';
+import { buildEngine } from './engine.js';
+import type { ContainerDeps } from '../steps/runtime/container.js';
+import { intendedProject } from '../platform/compose.js';
 import { buildReporters } from './reporters.js';
 import { printDiagnostics, reportFailureLines, selectJourneys } from './run-command.js';
 import type { ParsedArgs } from './args.js';
@@ -153,6 +156,14 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     maxBodyBytes: DEFAULTS.maxBodyBytes,
     maxRedirects: DEFAULTS.maxRedirects,
   });
+  // The container engine for runtime.container (a reload may add such journeys): built once, opened on first use.
+  const engine = buildEngine(io.env, project.config, clock);
+  if (!engine.ok && [...current.journeys.values()].some((j) => j.journey.runtime?.container)) {
+    await http.close();
+    return invalid(io, engine.message);
+  }
+  const intended = intendedProject(project.config.intended, io);
+  const containers: ContainerDeps | undefined = engine.ok ? { source: engine.source, ...(intended ? { project: intended } : {}) } : undefined;
   // One writer for every run of this process: concurrent runs must not overwrite each other's history.
   const history = createHistoryWriter();
   let browser: BrowserSupport | undefined;
@@ -243,6 +254,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
       stopping: () => state === 'draining',
       interrupted: () => state === 'draining',
       history,
+      containers,
     });
     // Warnings already in run.json (e.g. an unreadable history) and the ones after it (history not updated).
     for (const warning of result.warnings) io.stderr(`pathproof: run ${request.id}: warning: ${warning}\n`);
@@ -322,7 +334,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   try {
     address = await server.listen(listen.host, listen.port);
   } catch (error) {
-    await Promise.allSettled([http.close(), alertHttp.close()]);
+    await Promise.allSettled([http.close(), alertHttp.close(), containers?.source.close()]);
     return invalid(io, `cannot listen on ${args.listen ?? `${listen.host}:${listen.port}`}: ${(error as Error).message}`);
   }
 
@@ -331,7 +343,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   try {
     scheduler.load(scheduleOf(current));
   } catch (error) {
-    await Promise.allSettled([server.close(), http.close(), alertHttp.close()]);
+    await Promise.allSettled([server.close(), http.close(), alertHttp.close(), containers?.source.close()]);
     if (error instanceof ScheduleError) return invalid(io, error.message);
     throw error;
   }
@@ -416,7 +428,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   clearTimeout(graceTimer);
   unregister();
   await canary.stop();
-  await Promise.allSettled([server.close(), http.close(), alertHttp.close(), browser?.close()]);
+  await Promise.allSettled([server.close(), http.close(), alertHttp.close(), browser?.close(), containers?.source.close()]);
   log('stopped');
   return EXIT.passed;
 }

@@ -420,6 +420,75 @@ export const Origins = z
   .array(OriginUrl)
   .describe("Other first-party origins (the API host, the CDN of the app's own bundles). Everything else is third-party: evidence only.");
 
+// Container truth (DESIGN §7)
+
+const ContainerPath = z
+  .string()
+  .regex(/^\/[^\0]*$/, { message: 'a path inside the container is absolute, e.g. /app/dist' })
+  .describe('An absolute path inside the container.');
+
+/** The selector keys of `runtime.container`: exactly one is given. */
+export const CONTAINER_SELECTORS = ['service', 'name', 'label'] as const;
+
+export const ContainerExpect = z
+  .strictObject({
+    image: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,511}$/, { message: 'expected an image reference such as shop-api:2.0.3 or registry/app@sha256:…' })
+      .optional()
+      .describe(
+        'The intended image. The engine resolves it to an image ID now and compares it with the image the container was created from: a tag that moved to a new build is drift even when the tag strings are equal.',
+      ),
+    health: z
+      .enum(['running', 'healthy'])
+      .optional()
+      .describe('running (default): up and not unhealthy; healthy: its health check passes (needs a HEALTHCHECK).'),
+    createdAfter: z
+      .union([z.literal('deploy'), z.iso.datetime({ offset: true, message: 'expected deploy or an ISO 8601 time such as 2026-11-22T09:15:00Z' })])
+      .optional()
+      .describe(
+        'The container was (re)created after this: `deploy` is --deployed-at / PATHPROOF_DEPLOYED_AT when given, else the creation time of the intended image; or an ISO 8601 time.',
+      ),
+    files: z
+      .array(ContainerPath)
+      .min(1)
+      .optional()
+      .describe('Paths that must exist inside the running container (the artifact), checked read-only through the engine.'),
+    mounts: z
+      .record(ContainerPath, z.string().min(1))
+      .optional()
+      .describe('Mount path → volume name (compose-prefixed names match too) or host path of a bind mount.'),
+    env: z
+      .record(z.string().regex(/^[^=\s]+$/, { message: 'an env name has no "=" or spaces' }), z.string())
+      .optional()
+      .describe('Env name → value. Only the values listed here are ever read or shown; never list secrets.'),
+    labels: z
+      .record(z.string().min(1), z.string())
+      .optional()
+      .describe('Label → value on the container (image labels included), e.g. org.opencontainers.image.version.'),
+  })
+  .describe('What must hold for the selected container.');
+export type ContainerExpect = z.infer<typeof ContainerExpect>;
+
+export const ContainerCheck = z
+  .strictObject({
+    service: z.string().min(1).optional().describe('Select by compose service (com.docker.compose.service label).'),
+    project: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('With service: the compose project (default: intended.project of pathproof.yaml, else any project).'),
+    name: z.string().min(1).optional().describe('Select by container name.'),
+    label: z.record(z.string().min(1), z.string()).optional().describe('Select by labels: every one must match.'),
+    expect: ContainerExpect.optional(),
+  })
+  .refine((c) => CONTAINER_SELECTORS.filter((key) => c[key] !== undefined).length === 1, {
+    message: `select the container with exactly one of ${CONTAINER_SELECTORS.join(', ')}`,
+  })
+  .refine((c) => c.project === undefined || c.service !== undefined, { message: 'project goes with service' })
+  .describe('Runtime truth from the container engine (DOCKER_HOST, read-only): which container serves, from which image, with what.');
+export type ContainerCheck = z.infer<typeof ContainerCheck>;
+
 const Stage = z.array(Step).describe('Steps of this stage, run in order.');
 
 export const Journey = z
@@ -463,6 +532,7 @@ export const Journey = z
         version: RuntimeCheck.optional(),
         environment: RuntimeCheck.optional(),
         facts: z.array(RuntimeFact).optional().describe('Named platform facts the user path depends on; a mismatch is drift.'),
+        container: ContainerCheck.optional(),
       })
       .optional()
       .describe('Runtime truth, checked before any stage: a mismatch is layer drift.'),
@@ -595,6 +665,18 @@ export const ProjectConfig = z
       .optional()
       .describe('Link to a trace from its id: https://tempo.example/trace/{traceId}.'),
     tlsWarnWithin: Duration.optional().describe('Warn before a first-party TLS certificate expires within this long, e.g. 14d.'),
+    engine: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The container engine: unix:///var/run/docker.sock (default) or tcp://host:port; DOCKER_HOST overrides it.'),
+    intended: z
+      .strictObject({
+        compose: z.string().min(1).describe('The compose file that says what should run (pathproof posture reads it).'),
+        project: z.string().min(1).optional().describe('The compose project name (default as compose: the directory name).'),
+      })
+      .optional()
+      .describe('What should be running: used by `pathproof posture` and as the default project of runtime.container.'),
   })
   .describe('pathproof project configuration.');
 export type ProjectConfig = z.infer<typeof ProjectConfig>;

@@ -111,6 +111,11 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     if (runtime?.version?.served) served.push(`version ${runtime.version.served}${runtime.version.expected ? ` (expected ${runtime.version.expected})` : ''}`);
     if (runtime?.environment?.served) served.push(`env ${runtime.environment.served}`);
     for (const [name, fact] of Object.entries(runtime?.facts ?? {})) if (fact.served !== undefined) served.push(`${name} ${fact.served}`);
+    const container = runtime?.container?.container;
+    if (container) {
+      const image = container.image.id.replace(/^(sha256:)?([0-9a-f]{12})[0-9a-f]*$/, '$1$2');
+      served.push(`container ${container.name} (${image} from ${container.image.reference || '?'}, ${container.state.status})`);
+    }
     if (runtime?.servedBy) served.push(runtime.servedBy);
     if (runtime?.remoteAddress) served.push(runtime.remoteAddress);
     if (served.length > 0) out.push(`    ${dim('served')}  ${served.join(' · ')}`);

@@ -59,7 +59,24 @@ export type AssertionKind =
   | 'see'
   | 'notSee'
   | 'url'
-  | `container.${string}`;
+  | ContainerCheckKind;
+
+/**
+ * The checks of `runtime.container`, in the order classify/container.ts weighs them within a
+ * layer: artifact → image → recreated → volume → env → labels.
+ */
+export const CONTAINER_CHECKS = [
+  'container.found',
+  'container.state',
+  'container.file',
+  'container.image',
+  'container.created',
+  'container.mount',
+  'container.env',
+  'container.label',
+  'container.health',
+] as const;
+export type ContainerCheckKind = (typeof CONTAINER_CHECKS)[number];
 
 /** One condition as written, with what was expected and what was seen: `status (404) == 200`. */
 export interface AssertionResult {
@@ -265,6 +282,8 @@ export type Symptom =
       readonly why?: string;
       readonly servedBy?: string;
     }
+  /** The container engine says the container serving the journey is not what it should be (DESIGN §7). */
+  | { readonly kind: 'container'; readonly truth: ContainerTruth }
   /** A browser step failed: what the user would have seen. */
   | {
       readonly kind: 'page';
@@ -341,8 +360,21 @@ export type RunnerErrorCode =
   | 'BROWSER_STEP_ERROR'
   /** The playwright package could not be loaded. */
   | 'PLAYWRIGHT_MISSING'
-  /** The container engine could not be reached or refused the request. */
+  /** The container engine could not be reached (DOCKER_HOST / engine:), or answered in a way we cannot use. */
   | 'ENGINE_UNREACHABLE'
+  | 'ENGINE_REFUSED'
+  | 'ENGINE_PERMISSION_DENIED'
+  | 'ENGINE_FORBIDDEN'
+  | 'ENGINE_API_ERROR'
+  | 'ENGINE_TIMEOUT'
+  | 'ENGINE_RESPONSE_TOO_LARGE'
+  | 'ENGINE_ADDRESS_INVALID'
+  /** A journey has runtime.container but no engine was set up for the run. */
+  | 'ENGINE_NOT_CONFIGURED'
+  /** Several running containers match a selector that should name one. */
+  | 'CONTAINER_AMBIGUOUS'
+  /** createdAfter: deploy, but neither --deployed-at nor the intended image's creation time is known. */
+  | 'CONTAINER_DEPLOY_UNKNOWN'
   /** An unexpected exception in pathproof itself. */
   | 'RUNNER_BUG';
 
@@ -394,12 +426,117 @@ export interface TruthValue {
   readonly source?: string;
 }
 
+/** Health of a container as its engine reports it; `none` when it has no health check. */
+export type ContainerHealthStatus = 'none' | 'starting' | 'healthy' | 'unhealthy';
+
+/** One mount of a container: which volume (or host path) at which path inside it. */
+export interface ContainerMount {
+  /** `volume`, `bind`, `tmpfs`, … as the engine says. */
+  readonly type: string;
+  /** The volume name (type `volume`). */
+  readonly name?: string;
+  /** The host path (type `bind`) or the volume's directory on the host. */
+  readonly source?: string;
+  /** Where it is mounted inside the container. */
+  readonly destination: string;
+  readonly readOnly: boolean;
+}
+
+/** A published port: `80/tcp` → `0.0.0.0:8080`. Empty with `--network host`. */
+export interface ContainerPort {
+  readonly containerPort: string;
+  readonly hostIp?: string;
+  readonly hostPort?: string;
+}
+
+/**
+ * What the container engine says about one container (DESIGN §7), as plain data. Env
+ * values are kept only for the keys a check listed: everything else is a name only.
+ */
+export interface ContainerObservation {
+  readonly id: string;
+  /** Without the engine's leading slash: `shop-api-1`. */
+  readonly name: string;
+  readonly image: {
+    /** The reference it was started with, as written (`shop-api:2.0.3`). */
+    readonly reference: string;
+    /** The image ID it was *created from*: a tag moved since then does not change it. */
+    readonly id: string;
+  };
+  /** When the container was created (ISO 8601). */
+  readonly createdAt: string;
+  readonly state: {
+    /** created | running | paused | restarting | removing | exited | dead */
+    readonly status: string;
+    readonly running: boolean;
+    readonly restarting: boolean;
+    readonly exitCode: number;
+    readonly oomKilled: boolean;
+    readonly restartCount: number;
+    readonly startedAt?: string;
+    readonly finishedAt?: string;
+    /** The engine's error text for a container that failed to start. */
+    readonly error?: string;
+  };
+  readonly health: {
+    readonly status: ContainerHealthStatus;
+    readonly failingStreak?: number;
+    /** Exit code and (cut) output of the last health check run. */
+    readonly lastExitCode?: number;
+    readonly lastOutput?: string;
+  };
+  readonly mounts: readonly ContainerMount[];
+  /** Every env name; values only for the keys that were asked for (never the others). */
+  readonly env: { readonly names: readonly string[]; readonly values: Readonly<Record<string, string>> };
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ports: readonly ContainerPort[];
+  /** From the compose labels, when compose created it. */
+  readonly compose?: { readonly project: string; readonly service: string; readonly number?: number };
+}
+
+/** The intended image as the engine resolves its reference. */
+export interface ImageObservation {
+  readonly reference: string;
+  /** False when the engine has no image by that reference. */
+  readonly present: boolean;
+  readonly id?: string;
+  readonly createdAt?: string;
+}
+
+/** A path inside a container, through the engine's archive stat (read-only, no exec). */
+export interface ContainerFileStat {
+  readonly path: string;
+  readonly exists: boolean;
+  readonly type?: 'file' | 'directory' | 'symlink' | 'other';
+  readonly size?: number;
+  readonly modifiedAt?: string;
+  readonly linkTarget?: string;
+}
+
+/** Container truth seen during an attempt (`runtime.container`), recorded as evidence. */
+export interface ContainerTruth {
+  /** How the container was selected: `service api (project shop)`, `name shop-api`, `label app=shop`. */
+  readonly selector: string;
+  /** Where it was asked: `docker engine at unix:///var/run/docker.sock (API 1.41)`. */
+  readonly engine?: string;
+  /** Absent when no container matched. */
+  readonly container?: ContainerObservation;
+  /** Other containers that matched and were set aside (stopped ones, when exactly one runs). */
+  readonly others?: readonly string[];
+  readonly intendedImage?: ImageObservation;
+  /** The deploy `createdAfter` was compared with, and where its time came from. */
+  readonly deploy?: { readonly at: string; readonly source: string };
+  readonly files?: readonly ContainerFileStat[];
+}
+
 /** Runtime truth seen during an attempt (DESIGN §1 `runtime`, §7). */
 export interface RuntimeTruth {
   readonly version?: TruthValue;
   readonly environment?: TruthValue;
   /** Named in-platform facts (`runtime.facts`), by name. */
   readonly facts?: Readonly<Record<string, TruthValue>>;
+  /** What the container engine said about the container serving this journey (DESIGN §7). */
+  readonly container?: ContainerTruth;
   /** Which endpoint actually answered: `server`, `via`, `x-served-by`… or the remote address. */
   readonly servedBy?: string;
   readonly remoteAddress?: string;
@@ -509,6 +646,8 @@ export interface Trigger {
   readonly env?: string;
   /** `confirm`: serve re-ran a scheduled journey at once to confirm a break or a recovery. */
   readonly source?: 'cli' | 'schedule' | 'api' | 'flagger' | 'confirm';
+  /** --deployed-at / PATHPROOF_DEPLOYED_AT: when the deploy being verified happened (ISO 8601). */
+  readonly deployedAt?: string;
 }
 
 export type RunStatus = 'running' | 'complete' | 'interrupted';

@@ -13,6 +13,7 @@ import { foldBaseline } from '../result/baseline.js';
 import { firstPartyOrigins, originOf } from '../result/origins.js';
 import type {
   AttemptResult,
+  ContainerTruth,
   EvidenceFile,
   JourneyResult,
   Layer,
@@ -32,11 +33,13 @@ import { stepKind } from '../journey/schema.js';
 import type { RuntimeCheck, Step, StepKind } from '../journey/schema.js';
 import type { LoadedJourney } from '../journey/load.js';
 import { substituteCaptures } from '../journey/interpolate.js';
-import type { BrowserAttempt, BrowserSupport, EvidenceSink, HttpDeps, StepContext, StepKindEntry, StepOutcome, StepRegistry } from '../steps/types.js';
+import type { BrowserAttempt, BrowserSupport, EvidenceSink, HttpDeps, StepContext, StepKindEntry, StepOutcome, StepRegistry, TruthRead } from '../steps/types.js';
 import { RunnerFault } from '../steps/types.js';
 import { createCookieJar } from '../steps/cookie-jar.js';
 import { labelRuntime, runRuntimeCheck } from '../steps/runtime/read.js';
 import type { RuntimeStep } from '../steps/runtime/read.js';
+import { labelContainer, runContainerCheck } from '../steps/runtime/container.js';
+import type { ContainerDeps } from '../steps/runtime/container.js';
 import { servedByHeaders } from '../steps/served-by.js';
 import { classifyFailure, isRunnerSide, notesOf } from '../classify/index.js';
 import { requestLabel } from '../classify/hints.js';
@@ -57,6 +60,8 @@ export interface JourneyDeps {
   readonly expectVersion?: string;
   /** First-party origins from pathproof.yaml `origins:`, added to every journey's own. */
   readonly origins?: readonly string[];
+  /** The container engine for `runtime.container`, built once by the CLI (absent when no journey needs it). */
+  readonly containers?: ContainerDeps;
   /** Aborted when the run is interrupted hard (after the grace period). */
   readonly signal: AbortSignal;
   /** Set when the run stops taking new work (SIGTERM): no new attempt starts. */
@@ -148,7 +153,18 @@ interface PlannedItem {
 function plan(loaded: LoadedJourney, deps: JourneyDeps): PlannedItem[] {
   const { journey } = loaded;
   const items: PlannedItem[] = [];
-  // Runtime truth first: a wrong build answering makes every later verdict misleading.
+  // Runtime truth first: a wrong build answering makes every later verdict misleading. The
+  // container before the version probe (DESIGN §7): a missing container explains the rest.
+  const container = journey.runtime?.container;
+  if (container) {
+    items.push({
+      phase: 'runtime',
+      index: 0,
+      kind: 'runtime.container',
+      needsBrowser: false,
+      resolve: () => ({ label: labelContainer(container), missing: [], run: (ctx) => runContainerCheck(container, ctx, deps.containers) }),
+    });
+  }
   const runtime: RuntimeStep[] = [];
   const version = journey.runtime?.version;
   if (version) runtime.push({ what: 'version', check: version, ...expectOf(deps.expectVersion ?? version.expect) });
@@ -161,7 +177,7 @@ function plan(loaded: LoadedJourney, deps: JourneyDeps): PlannedItem[] {
   runtime.forEach((step, index) => {
     items.push({
       phase: 'runtime',
-      index,
+      index: index + (container ? 1 : 0),
       kind: step.what === 'fact' ? 'runtime.fact' : `runtime.${step.what}`,
       needsBrowser: false,
       resolve: () => ({ label: labelRuntime(step), missing: [], run: (ctx) => runRuntimeCheck(step, ctx) }),
@@ -200,7 +216,7 @@ function expectOf(expected: string | undefined): { expected?: string } {
 
 /** What an attempt learns as it goes: runtime truth, the normal replies of each origin, notes. */
 interface AttemptState {
-  readonly truth: { version?: TruthValue; environment?: TruthValue; facts: Record<string, TruthValue> };
+  readonly truth: { version?: TruthValue; environment?: TruthValue; facts: Record<string, TruthValue>; container?: ContainerTruth };
   readonly baselines: Map<string, OriginBaseline>;
   readonly notes: StepNote[];
 }
@@ -313,7 +329,7 @@ function settle(
   const outcome = redactOutcome(raw, deps.redactor);
   const name = deps.redactor.redact(meta.name);
   const head = { ...meta, name };
-  if (outcome.truth) recordTruth(state, outcome.truth.key, outcome.truth.value);
+  if (outcome.truth) recordTruth(state, outcome.truth);
   const notes = notesOf(outcome.observation, outcome.status === 'passed');
   for (const note of notes) if (!state.notes.some((n) => n.kind === note.kind && n.message === note.message)) state.notes.push(note);
   const extra = {
@@ -354,10 +370,11 @@ function notSendable(symptom: Extract<StepOutcome, { status: 'failed' }>['sympto
   };
 }
 
-function recordTruth(state: AttemptState, key: string, value: TruthValue): void {
-  if (key === 'version') state.truth.version = value;
-  else if (key === 'environment') state.truth.environment = value;
-  else if (key.startsWith('fact:')) state.truth.facts[key.slice('fact:'.length)] = value;
+function recordTruth(state: AttemptState, read: TruthRead): void {
+  if (read.key === 'container') state.truth.container = read.value;
+  else if (read.key === 'version') state.truth.version = read.value;
+  else if (read.key === 'environment') state.truth.environment = read.value;
+  else state.truth.facts[read.key.slice('fact:'.length)] = read.value;
 }
 
 /** Normal HTTP replies teach what the app's own replies look like (who generated a later error?). */
@@ -375,6 +392,7 @@ function runtimeOf(state: AttemptState, steps: readonly StepResult[]): RuntimeTr
     ...(state.truth.version === undefined ? {} : { version: state.truth.version }),
     ...(state.truth.environment === undefined ? {} : { environment: state.truth.environment }),
     ...facts,
+    ...(state.truth.container === undefined ? {} : { container: state.truth.container }),
     ...served,
   };
   return Object.keys(runtime).length === 0 ? {} : runtime;

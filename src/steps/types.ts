@@ -8,6 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Clock } from '../result/clock.js';
 import type {
   AssertionResult,
+  ContainerTruth,
   EvidenceFile,
   Observation,
   Phase,
@@ -113,10 +114,9 @@ export interface StepContext {
 }
 
 /** Runtime truth a step read: which key of the attempt's `runtime` it fills. */
-export interface TruthRead {
-  readonly key: 'version' | 'environment' | `fact:${string}`;
-  readonly value: TruthValue;
-}
+export type TruthRead =
+  | { readonly key: 'version' | 'environment' | `fact:${string}`; readonly value: TruthValue }
+  | { readonly key: 'container'; readonly value: ContainerTruth };
 
 interface OutcomeBase {
   readonly assertions?: readonly AssertionResult[];

@@ -1,0 +1,362 @@
+/**
+ * Container truth against a real Docker engine (DESIGN §7), through the built CLI: the
+ * engine is Debian's dockerd on a private socket (test/fixtures/docker/engine.ts), images
+ * are busybox rootfs imports, containers run with --network host on 127.0.0.1.
+ *
+ * Covered: the moved tag, a container not recreated after --deployed-at, a missing
+ * artifact, a dead container (exit code), an OOM kill (where the engine can limit
+ * memory), an unhealthy one, the wrong volume, no match, an ambiguous selector, an
+ * unreachable engine (exit 3, outcome error), and posture against docker-compose v1
+ * driving the same engine: consistent, then a stale service and the wrong volume.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JourneyResult, RunResult } from '../src/result/types.js';
+import { runCli, tempDir } from './helpers.js';
+import type { CliResult } from './helpers.js';
+import { freePort } from './fixtures/nginx/nginx.js';
+import { engineSkipReason, startDockerEngine } from './fixtures/docker/engine.js';
+import type { DockerEngine } from './fixtures/docker/engine.js';
+
+const skip = engineSkipReason();
+if (skip) console.warn(`container truth tests skipped: ${skip}`);
+
+let engine: DockerEngine | undefined;
+const ports: Record<string, number> = {};
+
+/** An httpd image: /www served on `port`, the artifact dir when `artifact`. */
+const httpd = (port: number) => `CMD ["/bin/httpd", "-f", "-p", "127.0.0.1:${port}", "-h", "/www"]`;
+
+beforeAll(async () => {
+  if (skip) return;
+  engine = await startDockerEngine();
+  for (const name of ['ok', 'moved', 'stale', 'noartifact', 'unhealthy', 'volume', 'twin1', 'twin2', 'compose']) ports[name] = await freePort();
+}, 60_000);
+
+afterAll(async () => {
+  await engine?.stop();
+}, 60_000);
+
+interface Run {
+  readonly cli: CliResult;
+  readonly run: RunResult;
+}
+
+/** Writes journeys (name → YAML lines after `name:`) and runs them with the built CLI against the test engine. */
+async function runJourneys(journeys: Record<string, string[]>, args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
+  const dir = tempDir('pathproof-container-');
+  const journeysDir = join(dir, 'journeys');
+  mkdirSync(journeysDir);
+  for (const [name, lines] of Object.entries(journeys)) {
+    writeFileSync(join(journeysDir, `${name}.yaml`), [`name: ${name}`, ...lines, ''].join('\n'));
+  }
+  const out = join(dir, 'out');
+  const cli = await runCli(['run', journeysDir, '--out', out, '--concurrency', '4', ...args], {
+    cwd: dir,
+    env: { DOCKER_HOST: engine?.host, ...env },
+    timeoutMs: 60_000,
+  });
+  let run: RunResult;
+  try {
+    run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunResult;
+  } catch (error) {
+    throw new Error(`no run.json (exit ${cli.code}):\n${cli.stdout}\n${cli.stderr}`, { cause: error });
+  }
+  return { cli, run };
+}
+
+function journey(run: RunResult, name: string): JourneyResult {
+  const found = run.journeys.find((j) => j.name === name);
+  if (!found) throw new Error(`journey ${name} is not in run.json`);
+  return found;
+}
+
+/** A journey: a container check (YAML lines under runtime.container) and one HTTP step when it has a port. */
+function containerJourney(check: string[], port?: number): string[] {
+  return [
+    ...(port === undefined ? ['target: http://127.0.0.1:9'] : [`target: http://127.0.0.1:${port}`]),
+    'runtime:',
+    '  container:',
+    ...check.map((line) => `    ${line}`),
+    'entry:',
+    '  - request: GET /',
+  ];
+}
+
+describe.skipIf(skip !== undefined)('runtime.container against a real engine', () => {
+  let result: Run;
+  let deployedAt: string;
+
+  beforeAll(async () => {
+    const docker = engine!.docker;
+    const www = (text: string) => ({ 'www/index.html': text });
+    // The intended build: the artifact, its env and labels.
+    await engine!.importImage('shop-api:2.0.3', {
+      files: { ...www('shop 2.0.3'), 'app/dist/modules/workflow/': '' },
+      changes: ['ENV APP_ENV=production DB_PASSWORD=hunter2-never-shown', 'LABEL org.opencontainers.image.version=2.0.3', httpd(ports.ok!)],
+    });
+    // A build without the artifact.
+    await engine!.importImage('shop-api:2.0.3-noartifact', { files: www('no artifact'), changes: ['ENV APP_ENV=production'] });
+    // The tag that will move: the container is created from the first build.
+    await engine!.importImage('shop-web:1', { files: www('web build 1') });
+    await docker(['run', '-d', '--name', 'web-moved', '--network', 'host', 'shop-web:1', '/bin/httpd', '-f', '-p', `127.0.0.1:${ports.moved}`, '-h', '/www']);
+    await engine!.importImage('shop-web:1', { files: { ...www('web build 2'), 'extra.txt': 'new' } });
+
+    // Created before the deploy…
+    await docker(['run', '-d', '--name', 'api-stale', '--network', 'host', 'shop-api:2.0.3', '/bin/httpd', '-f', '-p', `127.0.0.1:${ports.stale}`, '-h', '/www']);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    deployedAt = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // …and everything else after it.
+    await docker(['run', '-d', '--name', 'api-ok', '--network', 'host', 'shop-api:2.0.3']);
+    await docker(['run', '-d', '--name', 'api-noartifact', '--network', 'host', 'shop-api:2.0.3-noartifact', '/bin/httpd', '-f', '-p', `127.0.0.1:${ports.noartifact}`, '-h', '/www']);
+    await docker(['run', '-d', '--name', 'api-dead', '--network', 'host', 'shop-api:2.0.3', '/bin/sh', '-c', 'exit 3']);
+    await docker([
+      'run', '-d', '--name', 'api-unhealthy', '--network', 'host',
+      '--health-cmd', 'exit 1', '--health-interval', '200ms', '--health-retries', '1', '--health-timeout', '2s',
+      'shop-api:2.0.3', '/bin/httpd', '-f', '-p', `127.0.0.1:${ports.unhealthy}`, '-h', '/www',
+    ]);
+    await docker(['volume', 'create', 'shop_data_v1']);
+    await docker(['run', '-d', '--name', 'api-volume', '--network', 'host', '-v', 'shop_data_v1:/data', 'shop-api:2.0.3', '/bin/httpd', '-f', '-p', `127.0.0.1:${ports.volume}`, '-h', '/www']);
+    for (const twin of ['twin1', 'twin2']) {
+      await docker(['run', '-d', '--name', `api-${twin}`, '--label', 'app=twins', '--network', 'host', 'shop-api:2.0.3', '/bin/httpd', '-f', '-p', `127.0.0.1:${ports[twin]}`, '-h', '/www']);
+    }
+    await engine!.waitFor('api-dead', '{{.State.Status}}', (s) => s === 'exited');
+    await engine!.waitFor('api-unhealthy', '{{.State.Health.Status}}', (s) => s === 'unhealthy');
+
+    result = await runJourneys(
+      {
+        ok: containerJourney(
+          [
+            'name: api-ok',
+            'expect:',
+            '  image: shop-api:2.0.3',
+            '  health: running',
+            '  createdAfter: deploy',
+            '  files: [/app/dist/modules/workflow, /www/index.html]',
+            '  env: { APP_ENV: production }',
+            '  labels: { org.opencontainers.image.version: "2.0.3" }',
+          ],
+          ports.ok,
+        ),
+        'moved-tag': containerJourney(['name: web-moved', 'expect: { image: "shop-web:1" }'], ports.moved),
+        'not-recreated': containerJourney(['name: api-stale', 'expect: { image: "shop-api:2.0.3", createdAfter: deploy }'], ports.stale),
+        'missing-artifact': containerJourney(['name: api-noartifact', 'expect: { files: [/app/dist/modules/workflow] }'], ports.noartifact),
+        dead: containerJourney(['name: api-dead']),
+        unhealthy: containerJourney(['name: api-unhealthy'], ports.unhealthy),
+        'wrong-volume': containerJourney(['name: api-volume', 'expect: { mounts: { /data: shop_data_v2 } }'], ports.volume),
+        'no-match': containerJourney(['name: api-nowhere']),
+        ambiguous: containerJourney(['label: { app: twins }']),
+      },
+      ['--deployed-at', deployedAt],
+    );
+  }, 90_000);
+
+  it('a run with broken containers exits 1 and records what the engine said', () => {
+    expect(result.cli.code).toBe(1);
+    expect(result.run.trigger.deployedAt).toBe(deployedAt);
+  });
+
+  it('everything as intended passes, serving over HTTP, with the container truth recorded', () => {
+    const ok = journey(result.run, 'ok');
+    expect(ok.outcome).toBe('passed');
+    const truth = ok.runtime?.container;
+    expect(truth?.container).toMatchObject({ name: 'api-ok', image: { reference: 'shop-api:2.0.3' }, state: { status: 'running' } });
+    expect(truth?.intendedImage?.id).toBe(truth?.container?.image.id);
+    expect(truth?.deploy).toEqual({ at: deployedAt, source: '--deployed-at' });
+    expect(truth?.files?.map((f) => [f.path, f.exists, f.type])).toEqual([
+      ['/app/dist/modules/workflow', true, 'directory'],
+      ['/www/index.html', true, 'file'],
+    ]);
+    const step = ok.attempts[0]?.steps[0];
+    expect(step?.kind).toBe('runtime.container');
+    expect(step?.assertions?.every((a) => a.passed)).toBe(true);
+    // Env: every name, only the listed value; a secret never reaches run.json.
+    expect(truth?.container?.env).toEqual({ names: ['APP_ENV', 'DB_PASSWORD'], values: { APP_ENV: 'production' } });
+    expect(JSON.stringify(result.run)).not.toContain('hunter2');
+  });
+
+  it('the moved tag: same tag string, another build → drift', () => {
+    const moved = journey(result.run, 'moved-tag');
+    expect(moved).toMatchObject({ outcome: 'failed', stage: 'runtime', layer: 'drift' });
+    expect(moved.hint).toMatch(/^container web-moved runs sha256:[0-9a-f]{12} but shop-web:1 is now sha256:[0-9a-f]{12}: the tag moved to a new build and the container was not recreated/);
+    expect(moved.message).toMatch(/^image \(sha256:[0-9a-f]{12} from shop-web:1\) == shop-web:1 @ sha256:[0-9a-f]{12}$/);
+    const truth = moved.runtime?.container;
+    expect(truth?.intendedImage?.id).not.toBe(truth?.container?.image.id);
+  });
+
+  it('not recreated after the deploy → drift, saying which deploy time was used', () => {
+    const stale = journey(result.run, 'not-recreated');
+    expect(stale).toMatchObject({ outcome: 'failed', layer: 'drift' });
+    expect(stale.hint).toContain(`before the deploy at ${deployedAt} (--deployed-at): it was not recreated`);
+  });
+
+  it('the artifact missing in the running container → drift', () => {
+    const missing = journey(result.run, 'missing-artifact');
+    expect(missing).toMatchObject({ outcome: 'failed', layer: 'drift', message: 'file /app/dist/modules/workflow (missing) exists' });
+    expect(missing.hint).toContain('/app/dist/modules/workflow is missing in container api-noartifact');
+  });
+
+  it('a dead container → endpoint, with its exit code', () => {
+    const dead = journey(result.run, 'dead');
+    expect(dead).toMatchObject({ outcome: 'failed', layer: 'endpoint', message: 'state (exited, exit code 3) == running' });
+    expect(dead.hint).toMatch(/^container api-dead exited \(exit code 3\) at \S+: nothing serves this path/);
+    // The stages after the runtime check never ran: the verdict is about the container.
+    expect(dead.attempts[0]?.steps.at(-1)?.status).toBe('skipped');
+  });
+
+  it('an unhealthy container → app', () => {
+    const unhealthy = journey(result.run, 'unhealthy');
+    expect(unhealthy).toMatchObject({ outcome: 'failed', layer: 'app', message: 'health (unhealthy) != unhealthy' });
+    expect(unhealthy.hint).toMatch(/^container api-unhealthy is unhealthy \(failing streak \d+, last check exit 1\)/);
+  });
+
+  it('the wrong volume → drift', () => {
+    const volume = journey(result.run, 'wrong-volume');
+    expect(volume).toMatchObject({ outcome: 'failed', layer: 'drift', message: 'mount /data (volume shop_data_v1) == shop_data_v2' });
+  });
+
+  it('no container matching → endpoint', () => {
+    const none = journey(result.run, 'no-match');
+    expect(none).toMatchObject({ outcome: 'failed', layer: 'endpoint', message: 'container (none) matches name api-nowhere' });
+  });
+
+  it('several running containers matching → error (could not verify), naming them', () => {
+    const ambiguous = journey(result.run, 'ambiguous');
+    expect(ambiguous.outcome).toBe('error');
+    expect(ambiguous.error?.code).toBe('CONTAINER_AMBIGUOUS');
+    expect(ambiguous.error?.message).toMatch(/^2 containers match label app=twins: api-twin[12] \(running\), api-twin[12] \(running\) — narrow runtime.container/);
+  });
+
+  it('the console shows the verdicts in one line each', () => {
+    expect(result.cli.stdout).toContain('moved-tag');
+    expect(result.cli.stdout).toMatch(/served {2}container web-moved \(sha256:[0-9a-f]{12} from shop-web:1, running\)/);
+  });
+
+  it('createdAfter: deploy without --deployed-at is the creation of the intended image', async () => {
+    const { cli, run } = await runJourneys({ ok: containerJourney(['name: api-ok', 'expect: { image: "shop-api:2.0.3", createdAfter: deploy }'], ports.ok) });
+    expect(cli.code).toBe(0);
+    expect(journey(run, 'ok').runtime?.container?.deploy?.source).toBe('creation of image shop-api:2.0.3');
+  });
+
+  it('an OOM-killed container → endpoint, OOM in the hint', async (ctx) => {
+    if (!(await engine!.memoryLimits())) ctx.skip('this engine cannot limit memory (no memory cgroup); the OOM flag is unit-tested on recorded inspect JSON');
+    await engine!.docker(['run', '-d', '--name', 'api-oom', '--network', 'host', '-m', '16m', '--memory-swap', '16m', 'shop-api:2.0.3', '/bin/sh', '-c', 'head -c 64000000 /dev/zero | tail > /dev/null']);
+    await engine!.waitFor('api-oom', '{{.State.Status}}', (s) => s === 'exited');
+    const { cli, run } = await runJourneys({ oom: containerJourney(['name: api-oom']) });
+    expect(cli.code).toBe(1);
+    const oom = journey(run, 'oom');
+    expect(oom).toMatchObject({ layer: 'endpoint', message: 'state (exited, exit code 137, OOM-killed) == running' });
+    expect(oom.hint).toContain('it ran out of memory');
+  });
+
+  it('an unreachable engine → outcome error, exit 3, never drift', async () => {
+    const { cli, run } = await runJourneys({ ok: containerJourney(['name: api-ok'], ports.ok) }, [], { DOCKER_HOST: `unix://${engine!.dir}/nowhere.sock` });
+    expect(cli.code).toBe(3);
+    const ok = journey(run, 'ok');
+    expect(ok.outcome).toBe('error');
+    expect(ok.layer).toBeUndefined();
+    expect(ok.error?.code).toBe('ENGINE_UNREACHABLE');
+    expect(ok.error?.message).toContain(`no engine socket at ${engine!.dir}/nowhere.sock (ENOENT)`);
+  });
+});
+
+const compose = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].some((p) => {
+  try {
+    readFileSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+describe.skipIf(skip !== undefined || !compose)('pathproof posture against docker-compose v1 on the same engine', () => {
+  let dir: string;
+  const posture = (args: string[] = []) =>
+    runCli(['posture', '--compose', 'docker-compose.yml', ...args], { cwd: dir, env: { DOCKER_HOST: engine?.host }, timeoutMs: 60_000 });
+  const composeFile = (volume: string) =>
+    [
+      'version: "3.7"',
+      'services:',
+      '  api:',
+      '    image: pp-api:1',
+      '    network_mode: host',
+      `    command: ["/bin/httpd", "-f", "-p", "127.0.0.1:${ports.compose}", "-h", "/www"]`,
+      '    environment:',
+      '      APP_ENV: production',
+      '      API_TOKEN: ${API_TOKEN:-s3cret-from-compose}',
+      '    volumes:',
+      `      - ${volume}:/data`,
+      '  worker:',
+      '    image: pp-worker:1',
+      '    network_mode: host',
+      '    command: ["/bin/sleep", "3600"]',
+      'volumes:',
+      '  data_v2: {}',
+      '  data_v3: {}',
+      '',
+    ].join('\n');
+
+  beforeAll(async () => {
+    dir = join(tempDir('pathproof-posture-'), 'Shop.Front');
+    mkdirSync(dir);
+    await engine!.importImage('pp-api:1', { files: { 'www/index.html': 'api' } });
+    await engine!.importImage('pp-worker:1', {});
+    writeFileSync(join(dir, 'docker-compose.yml'), composeFile('data_v2'));
+    const up = await engine!.run('docker-compose', ['up', '-d'], { cwd: dir });
+    if (up.code !== 0) throw new Error(`docker-compose up failed: ${up.stderr}`);
+  }, 60_000);
+
+  it('as intended → a table, exit 0 (the project named as compose names it)', async () => {
+    const result = await posture();
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toContain('posture of project shopfront (docker-compose.yml) on docker engine at unix://');
+    expect(lines[2]).toMatch(/^SERVICE\s+STATUS\s+CONTAINER\s+IMAGE\s+PROBLEMS$/);
+    expect(lines.find((l) => l.startsWith('api '))).toMatch(/^api\s+ok\s+shopfront_api_1\s+pp-api:1 @ sha256:[0-9a-f]{12}$/);
+    expect(lines.find((l) => l.startsWith('worker '))).toMatch(/^worker\s+ok\s+shopfront_worker_1\s+pp-worker:1 @ sha256:[0-9a-f]{12}$/);
+    expect(result.stdout).toContain('consistent: 2 of 2 services run as intended');
+  });
+
+  it('a rebuilt image not rolled out and a changed volume → exactly which service, exit 1', async () => {
+    await engine!.importImage('pp-worker:1', { files: { 'new.txt': 'build 2' } });
+    writeFileSync(join(dir, 'docker-compose.yml'), composeFile('data_v3'));
+    const result = await posture();
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^worker\s+stale\s+shopfront_worker_1\s+pp-worker:1 @ sha256:[0-9a-f]{12}\s+old image: runs sha256:[0-9a-f]{12}, pp-worker:1 is sha256:[0-9a-f]{12}$/m);
+    expect(result.stdout).toMatch(/^api\s+wrong-volume\s+.*\/data has volume shopfront_data_v2, intended shopfront_data_v3$/m);
+    expect(result.stdout).toContain('drift: stale: worker · wrong-volume: api');
+    expect(result.stdout + result.stderr).not.toContain('s3cret');
+  });
+
+  it('--reporter json for machines; env compared, values never printed', async () => {
+    const result = await runCli(['posture', '--compose', 'docker-compose.yml', '--reporter', 'json'], {
+      cwd: dir,
+      env: { DOCKER_HOST: engine?.host, API_TOKEN: 'rotated-token-value' },
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(1);
+    const parsed = JSON.parse(result.stdout) as { consistent: boolean; rows: { service: string; problems: { status: string; text: string }[] }[] };
+    expect(parsed.consistent).toBe(false);
+    const api = parsed.rows.find((r) => r.service === 'api');
+    expect(api?.problems.map((p) => p.text)).toContain('env API_TOKEN differs');
+    expect(result.stdout).not.toContain('rotated-token-value');
+    expect(result.stdout).not.toContain('s3cret');
+  });
+
+  it('an unreachable engine → exit 3, one line', async () => {
+    const result = await runCli(['posture', '--compose', 'docker-compose.yml'], { cwd: dir, env: { DOCKER_HOST: 'tcp://127.0.0.1:9' }, timeoutMs: 60_000 });
+    expect(result.code).toBe(3);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('could not verify the posture (ENGINE_REFUSED)');
+  });
+
+  it('a malformed compose file → file:line:col, exit 2', async () => {
+    writeFileSync(join(dir, 'broken.yml'), 'services:\n  api:\n    image: [pp-api\n');
+    const result = await runCli(['posture', '--compose', 'broken.yml'], { cwd: dir, env: { DOCKER_HOST: engine?.host }, timeoutMs: 60_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^broken\.yml:\d+:\d+ {2}YAML: /);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
