@@ -164,7 +164,7 @@ describe('index.html of a run with passed, flaky, failed (route, authz, frontend
     const text = await section.innerText();
     expect(text).toContain('status (403) == 200');
     expect(text).toContain('403 on GET /admin');
-    expect(text).toContain('route → authz progressed');
+    expect(text).toContain('404 → 403 progressed: route → authz');
     expect(text).toContain('server: fixture');
     await expect(opened.page.locator('#journey-ok-api').innerText()).resolves.toMatch(/version\s+2\.0\.3 expected 2\.0\.3/);
   });

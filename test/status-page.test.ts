@@ -9,8 +9,8 @@
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright';
-import type { Browser, Page } from 'playwright';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, tempDir } from './helpers.js';
 import type { TestServer } from './helpers.js';

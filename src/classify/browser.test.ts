@@ -22,11 +22,13 @@ function input(symptom: BrowserSymptom, observation: BrowserObservation, extra: 
   };
 }
 
+/** A call the failing step triggered (a click's POST): the evidence the step's own window holds. */
 const xhr = (status: number, extra: Partial<FailedRequest> = {}): FailedRequest => ({
   method: 'POST',
   url: 'https://shop.example.com/api/refunds?token=s3cret',
   status,
   resourceType: 'fetch',
+  startedBy: 'step',
   ...extra,
 });
 
@@ -93,7 +95,7 @@ describe('classifyBrowser', () => {
     ],
     [
       'API host refused the fetch',
-      input('assertion-failed', page({ failedRequests: [{ method: 'GET', url: 'https://api.example.com/v1/orders?token=s3cret', failure: 'net::ERR_CONNECTION_REFUSED', resourceType: 'fetch' }] })),
+      input('assertion-failed', page({ failedRequests: [{ method: 'GET', url: 'https://api.example.com/v1/orders?token=s3cret', failure: 'net::ERR_CONNECTION_REFUSED', resourceType: 'fetch', startedBy: 'step' }] })),
       'endpoint',
       ['connection refused by api.example.com:443', 'GET /v1/orders', 'fetch: net::ERR_CONNECTION_REFUSED'],
     ],
@@ -127,7 +129,7 @@ describe('classifyBrowser', () => {
     ],
     [
       'xhr pending on a timeout',
-      input('timeout', page({ pendingRequests: [{ method: 'GET', url: 'https://shop.example.com/api/orders', resourceType: 'xhr', pendingMs: 5_000 }] })),
+      input('timeout', page({ pendingRequests: [{ method: 'GET', url: 'https://shop.example.com/api/orders', resourceType: 'xhr', pendingMs: 5_000, startedBy: 'step' }] })),
       'app',
       ['GET /api/orders had not answered after 5s'],
     ],
@@ -271,6 +273,18 @@ describe('classifyBrowser: causes by relevance (issue #11)', () => {
       input('locator-missing', page({ failedRequests: [notFound({ startedBy: 'page', handledBefore: 'see text "Blue mug"' })], locator: 'role=button[name="Apply coupon"]' })),
       'frontend',
       'is missing or not interactive',
+    ],
+    [
+      'a control missing: a call the page made on its own does not explain it, whenever it failed (no step passed after it here)',
+      input('locator-missing', page({ failedRequests: [notFound({ startedBy: 'page' })], locator: 'role=button[name="Apply coupon"]' })),
+      'frontend',
+      'is missing or not interactive',
+    ],
+    [
+      'a control missing because the action before it failed (its POST got a 502)',
+      input('locator-missing', page({ failedRequests: [notFound({ method: 'POST', url: 'https://shop.example.com/api/cart', startedBy: 'step' })], locator: 'role=button[name="Checkout"]' })),
+      'proxy',
+      '502 from nginx',
     ],
     [
       "content missing after the page went on: the call that brings it is still the cause",

@@ -20,9 +20,10 @@
  *      calls the page made earlier (its load, background calls), failed →
  *      the same, still pending;
  *    set aside, with the reason recorded: requests the page asked again with success
- *    (`laterSucceeded`), for a step acting on a control: earlier calls after which another
- *    step passed on the page (the page handled them and went on — a control comes with the
- *    page, content comes from its calls), repeating polls and long-lived streams, images,
+ *    (`laterSucceeded`); for a step acting on a control, calls the page made on its own
+ *    (not triggered by this step or the action before it: a control comes with the page's
+ *    code, content comes from its calls — and when such a call answered is timing, not
+ *    behaviour); repeating polls and long-lived streams, images,
  *    fonts and media, and requests the browser cancelled itself;
  *    within one rank, the request that STARTED first wins (start order is the page's own;
  *    arrival order is timing);
@@ -238,9 +239,8 @@ function baselineLookup(baselines: readonly OriginBaseline[]): (url: string) => 
 
 /**
  * Steps that act on a control. A control comes with the page (its bundle), content comes from
- * the calls the page makes: once a step passed on the page after an earlier call failed, the
- * page handled that failure as far as its controls go, but content the call would have
- * brought can still be missing because of it.
+ * the calls the page makes: a call the page made on its own does not explain a missing
+ * control, but content the call would have brought can be missing because of it.
  */
 const CONTROL_STEPS: ReadonlySet<string> = new Set(['click', 'fill', 'press', 'select', 'check']);
 
@@ -273,8 +273,12 @@ function collectCandidates(
       return;
     }
     const assets = resource === 'script' || resource === 'stylesheet';
-    if (controls && !assets && request.startedBy !== 'step' && request.handledBefore !== undefined) {
-      skipped.push({ evidence: label, why: `the page handled it: ${oneLine(stripQueries(request.handledBefore), 60)} passed after it` });
+    // A control comes with the page's own code: a call the page made on its own (not what
+    // this step or the action before it triggered) does not explain a missing control —
+    // whenever it happened to answer, so the verdict does not depend on timing.
+    if (controls && !assets && request.startedBy !== 'step') {
+      const handled = request.handledBefore === undefined ? '' : `; ${oneLine(stripQueries(request.handledBefore), 60)} passed after it`;
+      skipped.push({ evidence: label, why: `a call the page made on its own, not for this control${handled}` });
       return;
     }
     const rank: Rank = assets ? 1 : request.startedBy === 'step' ? 2 : 4;
@@ -296,6 +300,10 @@ function collectCandidates(
       return;
     }
     const assets = request.resourceType === 'script' || request.resourceType === 'stylesheet';
+    if (controls && !assets && request.startedBy !== 'step') {
+      skipped.push({ evidence: label, why: 'a call the page made on its own, still waiting: not what this control needs' });
+      return;
+    }
     const rank: Rank = assets ? 1 : request.startedBy === 'step' ? 3 : 5;
     candidates.push({ rank, order: base + index, label, decide: () => pendingFailure(request, where) });
   });

@@ -15,7 +15,7 @@ import type { Target } from './locator.js';
 
 export type Symptom = PageSymptom;
 
-export const EVIDENCE_BUDGET_MS = 1_500;
+export const EVIDENCE_BUDGET_MS = 2_500;
 const CANDIDATES_BUDGET_MS = 500;
 
 /** Resolves to undefined when `work` does not settle in time (or rejects). */

@@ -83,7 +83,12 @@ const MAX_ERRORS_PER_PAGE = 50;
 const MAX_TEXT = 500;
 /** Error reply bodies: enough for a stock page or a JSON error. */
 const MAX_BODY = 8 * 1024;
-const BODY_WAIT_MS = 400;
+/**
+ * How long a snapshot waits for an error reply's body (fetched from the moment the response
+ * arrived). Within the evidence budget, long enough for a loaded machine: a body that was not
+ * captured is "unknown", and a verdict must not flip because the machine was busy.
+ */
+const BODY_WAIT_MS = 1_000;
 /** Resource types that carry what the page needs to work (not images, fonts…). */
 const DYNAMIC: ReadonlySet<string> = new Set(['document', 'xhr', 'fetch']);
 /** Pending requests worth reporting: a page waits on these. */
