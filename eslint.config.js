@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+import { boundaries } from './eslint.boundaries.js';
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'coverage/**', 'bench/**', '**/*.mjs', 'test/corpus/sites/**'] },
   js.configs.recommended,
@@ -23,4 +25,5 @@ export default tseslint.config(
     files: ['src/cli/**/*.ts', 'src/report/console*.ts', 'src/demo/**/*.ts', '**/*.test.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  ...boundaries,
 );

@@ -26,7 +26,7 @@
  * Known limits: secrets transformed by the target (upper-cased, hashed, encrypted, split),
  * encoded twice (`%252F`), or in named HTML entities beyond ASCII punctuation (`&eacute;`).
  */
-import type { Redactor } from '../steps/types.js';
+import type { Redactor } from '../result/types.js';
 
 export const REDACTED = '***';
 

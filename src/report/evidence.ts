@@ -1,7 +1,6 @@
 /** Evidence files for one journey attempt: `<run>/evidence/<journey>/attempt-<n>/<name>`. */
 import { join, relative } from 'node:path';
-import type { EvidenceFile } from '../result/types.js';
-import type { EvidenceSink } from '../steps/types.js';
+import type { EvidenceFile, EvidenceSink } from '../result/types.js';
 import { ensureDir, writeAtomic } from './atomic.js';
 
 /** Binary evidence only (screenshots masked by whoever took them, traces kept only without secrets); text goes into results, redacted by the runner. */

@@ -689,3 +689,9 @@ export interface Redactor {
   /** True when the text holds a secret value. */
   holdsSecret(text: string): boolean;
 }
+
+/** Writes evidence files for one journey attempt, beside run.json. Binary only: text goes into results. */
+export interface EvidenceSink {
+  /** Writes `data` and returns its path relative to the run directory. */
+  write(name: string, data: Uint8Array, kind: EvidenceFile['kind'], description?: string): Promise<EvidenceFile>;
+}

@@ -10,6 +10,7 @@ import type {
   AssertionResult,
   ContainerTruth,
   EvidenceFile,
+  EvidenceSink,
   Observation,
   Phase,
   Redactor,
@@ -22,13 +23,8 @@ import type { StepKind, StepOf } from '../journey/schema.js';
 import type { CookieJar } from './cookie-jar.js';
 import type { PageRecorder } from './browser/recorder.js';
 
-export type { Redactor } from '../result/types.js';
+export type { EvidenceSink, Redactor } from '../result/types.js';
 
-/** Writes evidence files for one journey attempt, beside run.json. Binary only: text goes into results. */
-export interface EvidenceSink {
-  /** Writes `data` and returns its path relative to the run directory. */
-  write(name: string, data: Uint8Array, kind: EvidenceFile['kind'], description?: string): Promise<EvidenceFile>;
-}
 
 /** A dispatcher whose one connection is never reused; its owner closes it. */
 export interface FreshDispatcher {
