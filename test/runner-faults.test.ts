@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/result/types.js';
-import { reportFailureLines } from '../src/cli/run-command.js';
+import { reportFailureLines } from '../src/cli/setup.js';
 import { runCli, startServer, tempDir } from './helpers.js';
 import type { CliResult, TestServer } from './helpers.js';
 

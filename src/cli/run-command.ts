@@ -1,28 +1,17 @@
 /**
- * `pathproof run`: the composition root. The dispatcher, the browser, the clock and the
- * redactor are built here, once, and handed down in one context object.
+ * `pathproof run`: one run of the selected journeys, from the command line. What it shares
+ * with `serve` (project, environment, journey set, machinery, interrupts, retention) is in
+ * setup.ts; here: --rerun-failed, --shard, the trigger, the reporters, the Pushgateway push.
  */
 import { isAbsolute, join, resolve } from 'node:path';
-import { createHttpDeps } from '../steps/http/dispatcher.js';
-import type { BrowserSupport } from '../steps/types.js';
 import { systemClock } from '../result/clock.js';
 import type { Clock } from '../result/clock.js';
 import { EXIT } from '../result/types.js';
 import type { Trigger } from '../result/types.js';
-import { DEFAULTS } from '../journey/schema.js';
-import { loadProject, resolveEnvironment } from '../journey/project.js';
-import { loadJourneys } from '../journey/discover.js';
-import type { LoadedJourney } from '../journey/load.js';
-import { formatDiagnostic } from '../journey/diagnostics.js';
-import type { Diagnostic } from '../journey/diagnostics.js';
 import { createRedactor } from '../journey/secrets.js';
 import { makeRunId } from '../runner/summary.js';
 import { consoleReporter } from '../report/console.js';
-import { pruneRuns } from '../report/retention.js';
 import { executeRun } from './execute.js';
-import { buildEngine } from './engine.js';
-import type { ContainerDeps } from '../steps/runtime/container.js';
-import { intendedProject } from '../platform/compose.js';
 import type { ExecuteResult } from './execute.js';
 import { buildReporters } from './reporters.js';
 import { planRerun } from './rerun.js';
@@ -30,7 +19,7 @@ import type { RerunPlan } from './rerun.js';
 import { selectShard } from '../runner/shard.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIo } from './io.js';
-import type { ReporterFailure } from '../report/reporter.js';
+import { buildMachinery, keepNewestRuns, loadJourneySet, loadSetting, printDiagnostics, reportFailureLines, watchInterrupts, weakSecretLines } from './setup.js';
 
 /** After SIGTERM, running journeys get this long to finish before they are cut. */
 const GRACE_MS = 5_000;
@@ -45,27 +34,14 @@ export interface RunCommandOptions {
   readonly clock?: Clock;
 }
 
-export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
-  for (const diagnostic of diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (errors > 0) io.stderr(`\n${errors} ${errors === 1 ? 'problem' : 'problems'}: nothing was run.\n`);
-}
-
-export function selectJourneys(journeys: readonly LoadedJourney[], tags: readonly string[]): LoadedJourney[] {
-  if (tags.length === 0) return [...journeys];
-  return journeys.filter((j) => j.journey.tags.some((tag) => tags.includes(tag)));
-}
-
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   const { io } = options;
   const clock = options.clock ?? systemClock();
 
-  const project = await loadProject(io.cwd, { file: options.args.config });
-  if (!project.ok) {
-    printDiagnostics(io, project.diagnostics);
-    return EXIT.invalid;
-  }
-  const reportRoot = resolve(io.cwd, options.args.reportDir ?? project.config.reportDir ?? DEFAULTS.reportDir);
+  const loadedSetting = await loadSetting(options.args, io, { ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}), ...(options.defaultPaths ? { defaultPaths: options.defaultPaths } : {}) });
+  if (!loadedSetting.ok) return loadedSetting.exitCode;
+  let setting = loadedSetting.setting;
+  const { reportRoot } = setting;
 
   // Progress notes go where people read: stderr when stdout carries run.json (--reporter json).
   const note = options.args.reporters.includes('json') ? io.stderr : io.stdout;
@@ -94,29 +70,24 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       expectVersion: args.expectVersion ?? before.expectVersion,
       deployedAt: args.deployedAt ?? before.deployedAt,
     };
+    // The earlier run's expected version and journey files: resolved again with the new arguments.
+    const again = await loadSetting(args, io, options.extraEnv ? { extraEnv: options.extraEnv } : {});
+    if (!again.ok) return again.exitCode;
+    setting = again.setting;
     note(`re-running ${plan.names.length} failed ${plan.names.length === 1 ? 'journey' : 'journeys'} of run ${plan.previous.runId}: ${plan.names.join(', ')}\n`);
   }
-  // --expect-version also feeds ${EXPECTED_VERSION}, so a journey that reads it needs no other setting.
-  const expectEnv = args.expectVersion ? { EXPECTED_VERSION: args.expectVersion } : {};
-  const environment = resolveEnvironment(project.config, args.env, { ...io.env, ...options.extraEnv, ...expectEnv }, args.vars);
-  if (!environment.ok) {
-    io.stderr(`pathproof: ${environment.message}\n`);
-    return EXIT.invalid;
-  }
+  const { paths } = setting;
 
-  const paths = args.paths.length > 0 ? args.paths : (options.defaultPaths ?? [project.config.journeys ?? DEFAULTS.journeysDir]);
-  const loaded = await loadJourneys(paths, { cwd: io.cwd, env: environment.env });
-  if (loaded.diagnostics.some((d) => d.severity === 'error')) {
+  const loaded = await loadJourneySet(setting, args, io);
+  if (!loaded.ok) {
     printDiagnostics(io, loaded.diagnostics);
     return EXIT.invalid;
   }
-  let selected = selectJourneys(loaded.journeys, args.tags).map((j) =>
-    j.journey.target || !environment.target ? j : { ...j, journey: { ...j.journey, target: environment.target } },
-  );
+  let selected = loaded.journeys;
   if (rerun) {
     const wanted = new Set(rerun.names);
     selected = selected.filter((j) => wanted.has(j.journey.name));
-    const missing = rerun.names.filter((name) => !loaded.journeys.some((j) => j.journey.name === name));
+    const missing = rerun.names.filter((name) => !selected.some((j) => j.journey.name === name));
     if (missing.length > 0) io.stderr(`pathproof: not found in ${paths.join(', ')} (renamed or removed?): ${missing.join(', ')}\n`);
   }
   if (selected.length === 0) {
@@ -145,12 +116,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     note(`shard ${index}/${total}: ${selected.length} of ${all} journeys\n`);
   }
 
-  const defaults = project.config.defaults ?? {};
-  const concurrency = args.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency;
+  const { concurrency, expectVersion } = setting;
   const redactor = createRedactor(selected.flatMap((j) => j.secrets));
+  for (const line of weakSecretLines(selected)) io.stderr(`${line}\n`);
   const runId = makeRunId(clock.wallNow());
   const runDir = args.out ? (isAbsolute(args.out) ? args.out : resolve(io.cwd, args.out)) : join(reportRoot, runId);
-  const expectVersion = args.expectVersion ?? environment.expectVersion;
   const trigger: Trigger = {
     source: 'cli',
     ...(args.after ? { after: args.after } : {}),
@@ -159,22 +129,6 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     ...(args.env ? { env: args.env } : {}),
     ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}),
   };
-
-  // The container engine, only when a journey reads container truth (the socket is opened on first use).
-  let containers: ContainerDeps | undefined;
-  if (selected.some((j) => j.journey.runtime?.container)) {
-    const engine = buildEngine(io.env, project.config, clock);
-    if (!engine.ok) {
-      io.stderr(`pathproof: ${engine.message}\n`);
-      return EXIT.invalid;
-    }
-    const intended = intendedProject(project.config.intended, io);
-    containers = {
-      source: engine.source,
-      ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}),
-      ...(intended ? { project: intended } : {}),
-    };
-  }
 
   const jsonOnStdout = args.reporters.includes('json');
   const human = jsonOnStdout ? io.stderr : io.stdout;
@@ -187,37 +141,23 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     copies: args.reportCopies,
   });
 
-  // Built once for the run; Playwright is imported only if a selected journey needs it.
-  // As many connections per target as journeys may run at once: the pool must not be the bottleneck
-  // that --concurrency promised away (every journey of a run usually talks to the same host).
-  const http = createHttpDeps({
+  // Built once for the run; Playwright is imported only if a selected journey needs it, the
+  // container engine only if one reads container truth.
+  const built = buildMachinery({
+    io,
     clock,
-    connections: Math.max(8, concurrency),
-    maxBodyBytes: DEFAULTS.maxBodyBytes,
-    maxRedirects: DEFAULTS.maxRedirects,
+    config: setting.config,
+    concurrency,
+    trace: args.trace,
+    containers: selected.some((j) => j.journey.runtime?.container) ? 'required' : 'none',
+    ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}),
   });
-  let browser: BrowserSupport | undefined;
-  const openBrowser = async (): Promise<BrowserSupport> => {
-    const { createBrowserSupport } = await import('../steps/browser/session.js');
-    browser ??= createBrowserSupport({ env: io.env, clock, trace: args.trace });
-    return browser;
-  };
-
-  let stopping = false;
-  let interrupted = false;
-  const hardStop = new AbortController();
-  let graceTimer: NodeJS.Timeout | undefined;
-  const unregister = io.onInterrupt((signal) => {
-    interrupted = true;
-    if (stopping) {
-      hardStop.abort(new Error(`second ${signal}`));
-      return;
-    }
-    stopping = true;
-    human(`\n${signal}: no new journeys; running ones get ${GRACE_MS / 1000}s to finish\n`);
-    graceTimer = setTimeout(() => hardStop.abort(new Error(signal)), GRACE_MS);
-    graceTimer.unref();
-  });
+  if (!built.ok) {
+    io.stderr(`pathproof: ${built.message}\n`);
+    return EXIT.invalid;
+  }
+  const machinery = built.machinery;
+  const interrupts = watchInterrupts(io, GRACE_MS, (signal) => human(`\n${signal}: no new journeys; running ones get ${GRACE_MS / 1000}s to finish\n`));
 
   let result: ExecuteResult;
   try {
@@ -228,44 +168,35 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       runDir,
       reportRoot,
       concurrency,
-      defaults: {
-        journeyTimeoutMs: defaults.timeout ?? DEFAULTS.journeyTimeoutMs,
-        stepTimeoutMs: defaults.stepTimeout ?? DEFAULTS.stepTimeoutMs,
-        retries: args.retries ?? defaults.retries ?? DEFAULTS.retries,
-      },
-      expectVersion,
+      defaults: setting.defaults,
+      ...(expectVersion === undefined ? {} : { expectVersion }),
       reporters,
       clock,
-      http,
-      browser: openBrowser,
+      http: machinery.http,
+      browser: machinery.browser,
       redactor,
-      signal: hardStop.signal,
-      stopping: () => stopping,
-      interrupted: () => interrupted,
-      containers,
+      signal: interrupts.signal,
+      stopping: interrupts.stopping,
+      interrupted: interrupts.stopping,
+      ...(machinery.containers === undefined ? {} : { containers: machinery.containers }),
+      ...(setting.config.origins === undefined ? {} : { origins: setting.config.origins }),
       ...(rerun ? { extra: { continues: rerun.previous.runId } } : {}),
     });
   } finally {
-    clearTimeout(graceTimer);
-    unregister();
-    await Promise.allSettled([http.close(), browser?.close(), containers?.source.close()]);
+    interrupts.dispose();
+    await machinery.close();
   }
 
   for (const warning of result.warnings) human(`warning: ${warning}\n`);
   for (const line of reportFailureLines(runDir, result.failures)) io.stderr(`${line}\n`);
   if (!result.failures.some((f) => f.reporter === 'json')) human(`report: ${join(runDir, 'run.json')}\n`);
 
-  const keepRuns = args.keepRuns ?? project.config.keepRuns;
-  if (keepRuns !== undefined) {
-    const protect = [runId, ...(typeof result.run.continues === 'string' ? [result.run.continues] : [])];
-    await pruneRuns(reportRoot, keepRuns, protect).catch((error: unknown) =>
-      io.stderr(`pathproof: warning: old runs not pruned: ${(error as Error).message}\n`),
-    );
-  }
+  const protect = [runId, ...(typeof result.run.continues === 'string' ? [result.run.continues] : [])];
+  await keepNewestRuns(io, reportRoot, args.keepRuns ?? setting.config.keepRuns, protect);
 
   // A one-shot run has no /metrics to scrape: push the same journey metrics instead. A failed
   // push is reported but never changes the verdict on the target.
-  const pushgateway = args.pushgateway ?? project.config.pushgateway;
+  const pushgateway = args.pushgateway ?? setting.config.pushgateway;
   if (pushgateway) {
     const { pushRunMetrics } = await import('../metrics/push.js');
     try {
@@ -276,24 +207,4 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     }
   }
   return result.exitCode;
-}
-
-/**
- * What the user reads when reports could not be written. A directory that cannot be created
- * or a full disk fails every reporter the same way: that is one line naming the directory,
- * not five that each hide the cause (ENOSPC messages name no path). A reporter that failed
- * for another reason (a different error code) keeps a line of its own.
- */
-export function reportFailureLines(runDir: string, failures: readonly ReporterFailure[]): string[] {
-  const [first, ...rest] = [...failures].sort((a, b) => Number(b.essential) - Number(a.essential));
-  if (!first) return [];
-  // Grouped by error code (a full disk fails every reporter alike); our own bugs by their message.
-  const alike = (f: ReporterFailure): boolean => f.code === first.code && (f.code !== 'REPORTER_BUG' || f.message === first.message);
-  const same = [first, ...rest.filter(alike)];
-  const other = rest.filter((f) => !alike(f));
-  const what = first.essential ? 'the run record (run.json) and reports' : 'reports';
-  return [
-    `pathproof: ${what} could not be written to ${runDir} (${same.map((f) => f.reporter).join(', ')}): ${first.message}`,
-    ...other.map((f) => `pathproof: ${f.reporter} report could not be written: ${f.message}`),
-  ];
 }

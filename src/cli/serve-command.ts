@@ -10,19 +10,15 @@
  * cancelled, running journeys get GRACE_MS to finish before they are cut; then exit 0.
  */
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { createHttpDeps } from '../steps/http/dispatcher.js';
-import type { BrowserSupport, Redactor } from '../steps/types.js';
+import type { Redactor } from '../steps/types.js';
 import { systemClock } from '../result/clock.js';
 import { EXIT } from '../result/types.js';
 import type { RunResult, Trigger } from '../result/types.js';
-import { DEFAULTS, parseDuration } from '../journey/schema.js';
-import { loadProject, resolveEnvironment } from '../journey/project.js';
-import { loadJourneys } from '../journey/discover.js';
+import { parseDuration } from '../journey/schema.js';
 import type { LoadedJourney } from '../journey/load.js';
 import type { Diagnostic } from '../journey/diagnostics.js';
-import { createRedactor } from '../journey/secrets.js';
 import { makeRunId } from '../runner/summary.js';
 import { selectShard } from '../runner/shard.js';
 import { resolveShard } from './shard.js';
@@ -43,14 +39,11 @@ import { createServeServer } from '../serve/server.js';
 import type { JourneyInfo, ServeState } from '../serve/server.js';
 import { isLoopback, parseListen } from '../serve/listen.js';
 import { createHistoryWriter } from '../report/history.js';
-import { pruneRuns } from '../report/retention.js';
 import { verdictFields } from '../report/attention.js';
 import { executeRun } from './execute.js';
-import { buildEngine } from './engine.js';
-import type { ContainerDeps } from '../steps/runtime/container.js';
-import { intendedProject } from '../platform/compose.js';
 import { buildReporters } from './reporters.js';
-import { printDiagnostics, reportFailureLines, selectJourneys } from './run-command.js';
+import { buildMachinery, keepNewestRuns, loadJourneySet, loadSetting, printDiagnostics, reportFailureLines, watchInterrupts, weakSecretLines } from './setup.js';
+import type { Setting } from './setup.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -85,44 +78,10 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const shard = args.shard ? resolveShard(args.shard, io.env, hostname()) : undefined;
   if (shard && !shard.ok) return invalid(io, shard.message);
 
-  const project = await loadProject(io.cwd, { file: args.config });
-  if (!project.ok) {
-    printDiagnostics(io, project.diagnostics);
-    return EXIT.invalid;
-  }
-  const expectEnv = args.expectVersion ? { EXPECTED_VERSION: args.expectVersion } : {};
-  const environment = resolveEnvironment(project.config, args.env, { ...io.env, ...expectEnv }, args.vars);
-  if (!environment.ok) return invalid(io, environment.message);
-  const paths = args.paths.length > 0 ? args.paths : [project.config.journeys ?? DEFAULTS.journeysDir];
-
-  const loadSet = async (): Promise<SetResult> => {
-    const loaded = await loadJourneys(paths, { cwd: io.cwd, env: environment.env });
-    if (loaded.diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics: loaded.diagnostics };
-    const selected = selectJourneys(loaded.journeys, args.tags).map((j) =>
-      j.journey.target || !environment.target ? j : { ...j, journey: { ...j.journey, target: environment.target } },
-    );
-    if (selected.length === 0) {
-      const why = args.tags.length > 0 ? ` with tag ${args.tags.join(' or ')}` : '';
-      return { ok: false, diagnostics: loaded.diagnostics, message: `no journeys${why} in ${paths.join(', ')}` };
-    }
-    if (shard?.ok) selected.splice(0, selected.length, ...selectShard(selected, shard.shard, (j) => j.journey.name));
-    return {
-      ok: true,
-      warnings: loaded.diagnostics,
-      set: {
-        journeys: new Map(selected.map((j) => [j.journey.name, j])),
-        redactor: createRedactor(selected.flatMap((j) => j.secrets)),
-        catalog: selected.map((j) => ({
-          name: j.journey.name,
-          file: j.file,
-          tags: j.journey.tags,
-          ...(j.journey.schedule ? { schedule: j.journey.schedule } : {}),
-          ...(j.journey.protects ? { protects: j.journey.protects } : {}),
-          ...(j.journey.alerts ? { alerts: j.journey.alerts } : {}),
-        })),
-      },
-    };
-  };
+  const loadedSetting = await loadSetting(args, io);
+  if (!loadedSetting.ok) return loadedSetting.exitCode;
+  const setting = loadedSetting.setting;
+  const loadSet = (): Promise<SetResult> => loadServedSet(setting, args, io, shard?.ok ? shard.shard : undefined);
 
   const first = await loadSet();
   if (!first.ok) {
@@ -131,13 +90,13 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     return EXIT.invalid;
   }
   printDiagnostics(io, first.warnings);
+  for (const line of weakSecretLines([...first.set.journeys.values()])) io.stderr(`${line}\n`);
   let current = first.set;
 
-  const defaults = project.config.defaults ?? {};
-  const concurrency = args.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency;
-  const keepRuns = args.keepRuns ?? project.config.keepRuns ?? SERVE_KEEP_RUNS;
-  const reportRoot = resolve(io.cwd, args.reportDir ?? project.config.reportDir ?? DEFAULTS.reportDir);
-  const expectVersion = args.expectVersion ?? environment.expectVersion;
+  const { concurrency, reportRoot, expectVersion, defaults } = setting;
+  const project = { config: setting.config, file: setting.configFile };
+  const environment = setting.environment;
+  const keepRuns = args.keepRuns ?? setting.config.keepRuns ?? SERVE_KEEP_RUNS;
   const envLabel = args.env ?? '';
   const baseTrigger: Trigger = { ...(expectVersion ? { expectVersion } : {}), ...(args.env ? { env: args.env } : {}) };
 
@@ -148,40 +107,30 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const scheduledNames = (set: JourneySet): string[] => set.catalog.filter((j) => j.schedule).map((j) => j.name);
   metrics.initJourneys([...current.journeys.keys()], envLabel, { scheduled: scheduledNames(current) });
 
-  // As many connections per target as journeys may run at once: the pool must not be the bottleneck
-  // that --concurrency promised away (every journey of a run usually talks to the same host).
-  const http = createHttpDeps({
+  // Built once for every run of this process; the container engine is optional here
+  // (a reload may add journeys that read container truth), required when one does now.
+  const built = buildMachinery({
+    io,
     clock,
-    connections: Math.max(8, concurrency),
-    maxBodyBytes: DEFAULTS.maxBodyBytes,
-    maxRedirects: DEFAULTS.maxRedirects,
+    config: setting.config,
+    concurrency,
+    trace: args.trace,
+    containers: [...current.journeys.values()].some((j) => j.journey.runtime?.container) ? 'required' : 'optional',
   });
-  // The container engine for runtime.container (a reload may add such journeys): built once, opened on first use.
-  const engine = buildEngine(io.env, project.config, clock);
-  if (!engine.ok && [...current.journeys.values()].some((j) => j.journey.runtime?.container)) {
-    await http.close();
-    return invalid(io, engine.message);
-  }
-  const intended = intendedProject(project.config.intended, io);
-  const containers: ContainerDeps | undefined = engine.ok ? { source: engine.source, ...(intended ? { project: intended } : {}) } : undefined;
+  if (!built.ok) return invalid(io, built.message);
+  const machinery = built.machinery;
+  const { http, containers } = machinery;
   // One writer for every run of this process: concurrent runs must not overwrite each other's history.
   const history = createHistoryWriter();
-  let browser: BrowserSupport | undefined;
-  const openBrowser = async (): Promise<BrowserSupport> => {
-    const { createBrowserSupport } = await import('../steps/browser/session.js');
-    browser ??= createBrowserSupport({ env: io.env, clock, trace: args.trace });
-    return browser;
-  };
 
   let state: ServeState = 'starting';
-  const hardStop = new AbortController();
 
   // --- canary (issue #17): confirmed alarms, alert delivery, the status page -----------------
   // Everything lives in src/serve/canary.ts; this block only resolves the config and plugs it in.
   const alertConfig = resolveAlerts(project.config, environment.env, { timeZone, ...(project.file ? { file: project.file } : {}) });
   if (!alertConfig.ok) {
     for (const problem of alertConfig.problems) io.stderr(`pathproof: ${problem}\n`);
-    await http.close();
+    await machinery.close();
     return EXIT.invalid;
   }
   const alertHttp = createHttpPost();
@@ -233,11 +182,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
       runDir: join(reportRoot, request.id),
       reportRoot,
       concurrency: request.concurrency,
-      defaults: {
-        journeyTimeoutMs: defaults.timeout ?? DEFAULTS.journeyTimeoutMs,
-        stepTimeoutMs: defaults.stepTimeout ?? DEFAULTS.stepTimeoutMs,
-        retries: args.retries ?? defaults.retries ?? DEFAULTS.retries,
-      },
+      defaults,
       // Per run (Flagger metadata.expectVersion, API), else --expect-version / the environment's.
       expectVersion: request.trigger.expectVersion ?? expectVersion,
       reporters: [
@@ -248,21 +193,20 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
       ],
       clock,
       http,
-      browser: openBrowser,
+      browser: machinery.browser,
       redactor: set.redactor,
-      signal: hardStop.signal,
+      signal: interrupts.signal,
       stopping: () => state === 'draining',
       interrupted: () => state === 'draining',
       history,
-      containers,
+      ...(containers === undefined ? {} : { containers }),
+      ...(setting.config.origins === undefined ? {} : { origins: setting.config.origins }),
     });
     // Warnings already in run.json (e.g. an unreadable history) and the ones after it (history not updated).
     for (const warning of result.warnings) io.stderr(`pathproof: run ${request.id}: warning: ${warning}\n`);
     for (const line of reportFailureLines(join(reportRoot, request.id), result.failures)) io.stderr(`pathproof: run ${request.id}: ${line.replace(/^pathproof: /, '')}\n`);
     // A canary writes a run directory per tick: keep the newest ones, never this one.
-    await pruneRuns(reportRoot, keepRuns, [request.id]).catch((error: unknown) =>
-      io.stderr(`pathproof: warning: old runs not pruned: ${(error as Error).message}\n`),
-    );
+    await keepNewestRuns(io, reportRoot, keepRuns, [request.id]);
     // Already redacted: the runner redacts what came from outside at its one boundary.
     return result.run;
   };
@@ -283,18 +227,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   });
 
   const logRun = (record: RunRecord): void => {
-    const source = record.trigger.source ?? 'run';
-    if (record.status !== 'complete' || !record.run) {
-      log(`[${source}] ${record.journeys.join(', ')}: ${record.status}${record.error ? ` (${record.error})` : ''}`);
-      return;
-    }
-    for (const journey of record.run.journeys) {
-      const verdict = verdictFields(journey);
-      const layer = verdict.layer ? ` layer=${verdict.layer}` : '';
-      const stage = verdict.stage ? ` stage=${verdict.stage}` : '';
-      const why = verdict.error ? ` (${verdict.error.code})` : '';
-      log(`[${source}] ${journey.name} ${journey.outcome}${layer}${stage}${why} ${(journey.durationMs / 1000).toFixed(2)}s run=${record.id}`);
-    }
+    for (const line of runLogLines(record)) log(line);
   };
 
   const scheduler = createScheduler({
@@ -309,6 +242,17 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
       if (error instanceof ServiceClosedError) return;
       io.stderr(`pathproof: scheduled run of ${journey} failed to start: ${(error as Error).message}\n`);
     },
+  });
+
+  // Drain on SIGTERM / SIGINT; a second signal cuts running journeys at once.
+  let stopRequested: () => void = () => undefined;
+  const stopped = new Promise<void>((resolveStop) => (stopRequested = resolveStop));
+  const interrupts = watchInterrupts(io, GRACE_MS, (signal) => {
+    state = 'draining';
+    scheduler.stop();
+    service.close();
+    log(`${signal}: draining; running journeys get ${GRACE_MS / 1000}s to finish (again to stop now)`);
+    stopRequested();
   });
 
   const flagger = withDeploySignal(createFlaggerHook({ service, catalog: () => current.catalog }));
@@ -334,7 +278,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   try {
     address = await server.listen(listen.host, listen.port);
   } catch (error) {
-    await Promise.allSettled([http.close(), alertHttp.close(), containers?.source.close()]);
+    await Promise.allSettled([machinery.close(), alertHttp.close()]);
     return invalid(io, `cannot listen on ${args.listen ?? `${listen.host}:${listen.port}`}: ${(error as Error).message}`);
   }
 
@@ -343,28 +287,10 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   try {
     scheduler.load(scheduleOf(current));
   } catch (error) {
-    await Promise.allSettled([server.close(), http.close(), alertHttp.close(), containers?.source.close()]);
+    await Promise.allSettled([server.close(), machinery.close(), alertHttp.close()]);
     if (error instanceof ScheduleError) return invalid(io, error.message);
     throw error;
   }
-
-  // Drain on SIGTERM / SIGINT; a second signal cuts running journeys at once.
-  let stopRequested: () => void = () => undefined;
-  const stopped = new Promise<void>((resolveStop) => (stopRequested = resolveStop));
-  let graceTimer: NodeJS.Timeout | undefined;
-  const unregister = io.onInterrupt((signal) => {
-    if (state === 'draining') {
-      hardStop.abort(new Error(`second ${signal}`));
-      return;
-    }
-    state = 'draining';
-    scheduler.stop();
-    service.close();
-    log(`${signal}: draining; running journeys get ${GRACE_MS / 1000}s to finish (again to stop now)`);
-    graceTimer = setTimeout(() => hardStop.abort(new Error(signal)), GRACE_MS);
-    graceTimer.unref();
-    stopRequested();
-  });
 
   // SIGHUP: re-read journey files; reloads are serialised so two quick signals never interleave.
   let reloading: Promise<void> = Promise.resolve();
@@ -425,12 +351,51 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   await reloading;
   await service.idle();
   await scheduler.idle();
-  clearTimeout(graceTimer);
-  unregister();
+  interrupts.dispose();
   await canary.stop();
-  await Promise.allSettled([server.close(), http.close(), alertHttp.close(), browser?.close(), containers?.source.close()]);
+  await Promise.allSettled([server.close(), machinery.close(), alertHttp.close()]);
   log('stopped');
   return EXIT.passed;
+}
+
+/** Loads and selects the journeys serve runs: tags, then this replica's shard. */
+async function loadServedSet(setting: Setting, args: ParsedArgs, io: CliIo, shard: { index: number; total: number } | undefined): Promise<SetResult> {
+  const loaded = await loadJourneySet(setting, args, io);
+  if (!loaded.ok) return loaded;
+  if (loaded.journeys.length === 0) {
+    const why = args.tags.length > 0 ? ` with tag ${args.tags.join(' or ')}` : '';
+    return { ok: false, diagnostics: loaded.warnings, message: `no journeys${why} in ${setting.paths.join(', ')}` };
+  }
+  const selected = shard === undefined ? loaded.journeys : selectShard(loaded.journeys, shard, (j) => j.journey.name);
+  return {
+    ok: true,
+    warnings: loaded.warnings,
+    set: {
+      journeys: new Map(selected.map((j) => [j.journey.name, j])),
+      redactor: loaded.redactor,
+      catalog: selected.map((j) => ({
+        name: j.journey.name,
+        file: j.file,
+        tags: j.journey.tags,
+        ...(j.journey.schedule ? { schedule: j.journey.schedule } : {}),
+        ...(j.journey.protects ? { protects: j.journey.protects } : {}),
+        ...(j.journey.alerts ? { alerts: j.journey.alerts } : {}),
+      })),
+    },
+  };
+}
+
+/** One log line per journey of a finished run (or one for a run that did not complete). */
+export function runLogLines(record: RunRecord): string[] {
+  const source = record.trigger.source ?? 'run';
+  if (record.status !== 'complete' || !record.run) return [`[${source}] ${record.journeys.join(', ')}: ${record.status}${record.error ? ` (${record.error})` : ''}`];
+  return record.run.journeys.map((journey) => {
+    const verdict = verdictFields(journey);
+    const layer = verdict.layer ? ` layer=${verdict.layer}` : '';
+    const stage = verdict.stage ? ` stage=${verdict.stage}` : '';
+    const why = verdict.error ? ` (${verdict.error.code})` : '';
+    return `[${source}] ${journey.name} ${journey.outcome}${layer}${stage}${why} ${(journey.durationMs / 1000).toFixed(2)}s run=${record.id}`;
+  });
 }
 
 function scheduleOf(set: JourneySet): { name: string; schedule: string }[] {

@@ -6,6 +6,7 @@
  * `--shard` would select, each with whether it needs a browser. Problems still go to stderr
  * as lines; the exit code is the same (0 valid, 2 invalid).
  */
+import { journeyNeedsBrowser } from '../steps/registry.js';
 import { EXIT } from '../result/types.js';
 import { DEFAULTS } from '../journey/schema.js';
 import { loadProject, resolveEnvironment } from '../journey/project.js';
@@ -41,7 +42,7 @@ export async function validateCommand(args: ParsedArgs, io: CliIo): Promise<numb
       file: j.file,
       tags: j.journey.tags,
       ...(j.journey.schedule ? { schedule: j.journey.schedule } : {}),
-      needsBrowser: j.hasBrowserSteps,
+      needsBrowser: journeyNeedsBrowser(j.journey),
     }));
     const document: ValidateReport = {
       valid: !diagnostics.some((d) => d.severity === 'error'),

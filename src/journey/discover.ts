@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
 import { sortDiagnostics } from './diagnostics.js';
 import type { Env } from './interpolate.js';
-import { LOAD_LIMITS, loadJourneyText, locateName } from './load.js';
+import { loadJourneyText } from './load.js';
+import { LOAD_LIMITS, locateName } from './yaml-source.js';
 import { describeReadProblem, readRegularFile } from '../files/read-regular.js';
 import type { LoadedJourney } from './load.js';
 

@@ -37,7 +37,10 @@ describe('interpolateString', () => {
     ],
     ['unterminated', 'a ${B', 'a ${B', [], ['unterminated "${": close it with "}", or write "$${" for a literal "${"']],
   ])('%s', (_label, input, value, secrets, problems) => {
-    expect(interpolateString(input, env)).toEqual({ value, secrets, problems });
+    const result = interpolateString(input, env);
+    expect({ value: result.value, secrets: result.secrets, problems: result.problems }).toEqual({ value, secrets, problems });
+    // Every secret value is also recorded with the name it was referenced by.
+    expect(result.named.map((n) => n.value)).toEqual(secrets);
   });
 
   it('is one pass: a value holding ${…} stays literal', () => {

@@ -7,16 +7,25 @@
  * problem keeps the scalar's position. It is one pass: a substituted value is never
  * scanned again, so an env value holding `${OTHER}` stays literal.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+import { isScalar } from 'yaml';
 import type { Node } from 'yaml';
+import { walkYaml } from './yaml-tree.js';
 
 /** The environment variables interpolation reads (process env merged with project vars). */
 export type Env = Readonly<Record<string, string | undefined>>;
+
+/** A `${secret:NAME}` reference and the value it had. */
+export interface NamedSecret {
+  readonly name: string;
+  readonly value: string;
+}
 
 export interface StringInterpolation {
   readonly value: string;
   /** Secret values substituted into this string, for the redactor. */
   readonly secrets: readonly string[];
+  /** The same, with their names (for warnings that must never print a value). */
+  readonly named: readonly NamedSecret[];
   /** Problems, one message each (missing variable, bad reference). */
   readonly problems: readonly string[];
 }
@@ -33,8 +42,9 @@ const VAR_RE = new RegExp(`^(${IDENT})(?::-([\\s\\S]*))?$`);
  */
 export function interpolateString(text: string, env: Env): StringInterpolation {
   // Fast path: most scalars hold no reference at all.
-  if (!text.includes('${')) return { value: text, secrets: [], problems: [] };
+  if (!text.includes('${')) return { value: text, secrets: [], named: [], problems: [] };
   const secrets: string[] = [];
+  const named: NamedSecret[] = [];
   const problems: string[] = [];
   const value = text.replace(REFERENCE_RE, (match, escape?: string, body?: string, open?: string) => {
     if (escape !== undefined) return '${';
@@ -52,6 +62,7 @@ export function interpolateString(text: string, env: Env): StringInterpolation {
         return match;
       }
       secrets.push(secretValue);
+      named.push({ name, value: secretValue });
       return secretValue;
     }
     const variable = VAR_RE.exec(reference);
@@ -70,7 +81,7 @@ export function interpolateString(text: string, env: Env): StringInterpolation {
     }
     return envValue;
   });
-  return { value, secrets, problems };
+  return { value, secrets, named, problems };
 }
 
 /** Where a problem was found: the scalar node, so the loader can give its line and column. */
@@ -87,24 +98,18 @@ export function interpolateTree(
   env: Env,
   report: InterpolationReport,
   maxDepth = 64,
-): { secrets: string[] } {
+): { secrets: string[]; named: NamedSecret[] } {
   const secrets = new Set<string>();
-  const visit = (node: unknown, depth: number): void => {
-    if (depth > maxDepth || node === null || node === undefined || isAlias(node)) return;
-    if (isScalar(node)) {
-      if (typeof node.value !== 'string') return;
-      const result = interpolateString(node.value, env);
-      for (const problem of result.problems) report(node, problem);
-      for (const secret of result.secrets) secrets.add(secret);
-      node.value = result.value;
-    } else if (isMap(node)) {
-      for (const pair of node.items) if (isPair(pair)) visit(pair.value, depth + 1);
-    } else if (isSeq(node)) {
-      for (const item of node.items) visit(item, depth + 1);
-    }
-  };
-  visit(root, 0);
-  return { secrets: [...secrets] };
+  const named = new Map<string, NamedSecret>();
+  walkYaml(root, maxDepth, (node) => {
+    if (!isScalar(node) || typeof node.value !== 'string') return;
+    const result = interpolateString(node.value, env);
+    for (const problem of result.problems) report(node, problem);
+    for (const secret of result.secrets) secrets.add(secret);
+    for (const one of result.named) named.set(one.name, one);
+    node.value = result.value;
+  });
+  return { secrets: [...secrets], named: [...named.values()] };
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from './diagnostics.js';
-import { LOAD_LIMITS, loadJourneyText } from './load.js';
+import { loadJourneyText } from './load.js';
+import { LOAD_LIMITS } from './yaml-source.js';
 
 const FILE = 'journeys/x.yaml';
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -202,14 +203,14 @@ result:
 describe('loadJourneyText: a valid journey', () => {
   const env = { BASE_URL: 'https://shop.example', SHOP_PASSWORD: 'hunter2', API_TOKEN: 'tok-123' };
 
-  it('loads with secrets recorded and hasBrowserSteps right', () => {
+  it('loads with secrets recorded, by name too', () => {
     const result = loadJourneyText(utf8(VALID), FILE, { env });
     if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
-    const { journey, secrets, hasBrowserSteps, file, warnings } = result.journey;
+    const { journey, secrets, namedSecrets, file, warnings } = result.journey;
     expect(file).toBe(FILE);
     expect(warnings).toEqual([]);
     expect(secrets.sort()).toEqual(['hunter2', 'tok-123']);
-    expect(hasBrowserSteps).toBe(true);
+    expect(namedSecrets).toEqual(expect.arrayContaining([{ name: 'SHOP_PASSWORD', value: 'hunter2' }, { name: 'API_TOKEN', value: 'tok-123' }]));
     expect(journey.target).toBe('https://shop.example');
     expect(journey.timeout).toBe(30_000);
     expect(journey.runtime?.version?.expect).toBe('2.0.3');
@@ -217,9 +218,8 @@ describe('loadJourneyText: a valid journey', () => {
     expect(journey.result?.[2]).toEqual({ request: 'GET /api/refunds/{{refundId}}', expect: { status: '2xx' } });
   });
 
-  it('knows an HTTP-only journey needs no browser, and defaults tags', () => {
+  it('defaults tags, and has no secrets without references', () => {
     const result = loadJourneyText('name: api\nresult:\n  - request: GET /healthz\n', FILE, { env: {} });
-    expect(result.ok && result.journey.hasBrowserSteps).toBe(false);
     expect(result.ok && result.journey.journey.tags).toEqual([]);
     expect(result.ok && result.journey.secrets).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { ProjectConfig } from './schema.js';
 import type { Diagnostic } from './diagnostics.js';
 import { didYouMean, sortDiagnostics } from './diagnostics.js';
 import type { Env } from './interpolate.js';
-import { LOAD_LIMITS, parseYamlSource, schemaProblems, withoutConsequences } from './load.js';
+import { LOAD_LIMITS, parseYamlSource, schemaProblems, withoutConsequences } from './yaml-source.js';
 import { describeReadProblem, readRegularFile } from '../files/read-regular.js';
 
 /** Looked for in the working directory, in this order, when no file is named. */

@@ -328,28 +328,16 @@ export const STEP_SCHEMAS = {
 
 export type StepKind = keyof typeof STEP_SCHEMAS;
 export const STEP_KINDS = Object.keys(STEP_SCHEMAS) as StepKind[];
-export const BROWSER_STEP_KINDS: readonly StepKind[] = STEP_KINDS.filter((kind) => kind !== 'request');
 
 /**
  * A step: exactly one action key. `z.union` keeps the JSON Schema and the types exact;
  * the loader reports errors from the branch whose action key the step actually has.
  */
-export const Step = z.union([
-  HttpStep,
-  GotoStep,
-  ClickStep,
-  FillStep,
-  PressStep,
-  SelectStep,
-  CheckStep,
-  SeeStep,
-  NotSeeStep,
-  ExpectUrlStep,
-  ScreenshotStep,
-  WaitStep,
-]);
-export type Step = z.infer<typeof Step>;
+type StepSchema = (typeof STEP_SCHEMAS)[StepKind];
+/** Derived from STEP_SCHEMAS, in its order: a kind added there is a step everywhere (types and JSON Schema). */
+export const Step = z.union(Object.values(STEP_SCHEMAS) as [StepSchema, ...StepSchema[]]);
 export type StepOf<K extends StepKind> = z.infer<(typeof STEP_SCHEMAS)[K]>;
+export type Step = StepOf<StepKind>;
 
 /** Which action keys an object carries (a valid step carries exactly one). */
 export function actionKeys(step: object): StepKind[] {

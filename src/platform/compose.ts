@@ -12,7 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Diagnostic, LocatedProblem } from '../journey/diagnostics.js';
 import { sortDiagnostics } from '../journey/diagnostics.js';
-import { parseYamlSource, schemaProblems, withoutConsequences } from '../journey/load.js';
+import { parseYamlSource, schemaProblems, withoutConsequences } from '../journey/yaml-source.js';
 
 /** compose normalises a project name this way (v1 and v2 agree on the result for plain names). */
 export function normaliseProjectName(raw: string): string {

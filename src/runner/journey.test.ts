@@ -31,7 +31,7 @@ const fakeClock: Clock = { now: () => Date.now(), wallNow: () => new Date(Date.n
 
 function loaded(raw: Record<string, unknown>, secrets: string[] = []): LoadedJourney {
   const journey = Journey.parse({ name: 'refunds', target: 'http://shop.test', ...raw });
-  return { journey, file: 'journeys/refunds.yaml', secrets, hasBrowserSteps: false, warnings: [] };
+  return { journey, file: 'journeys/refunds.yaml', secrets, warnings: [] };
 }
 
 function http(status: number, extra: Partial<HttpObservation> = {}): HttpObservation {
