@@ -233,6 +233,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const scheduler = createScheduler({
     timeZone,
     jitterMs,
+    now: () => clock.now(),
     run: (names, trigger) => runConfirmed(names, trigger === 'confirm' ? 'confirm' : 'schedule'),
     onSkip: (journey, { busyForMs }) => {
       metrics.scheduleSkipped(journey);
@@ -255,7 +256,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     stopRequested();
   });
 
-  const flagger = withDeploySignal(createFlaggerHook({ service, catalog: () => current.catalog }));
+  const flagger = withDeploySignal(createFlaggerHook({ service, catalog: () => current.catalog, now: () => clock.now() }));
   const server = createServeServer({
     registry,
     token: args.token,

@@ -238,7 +238,7 @@ async function runAttempt(loaded: LoadedJourney, planned: readonly PlannedItem[]
     return browserAttempt;
   };
   // One user's session: HTTP steps and the browser context share cookies both ways.
-  const cookies = createCookieJar();
+  const cookies = createCookieJar(() => clock.wallNow().getTime());
   const state: AttemptState = { truth: { facts: {} }, baselines: new Map(), notes: [] };
   const steps: StepResult[] = [];
   let stopped: { phase: Phase; result: Extract<StepResult, { status: 'failed' | 'error' }> } | undefined;
