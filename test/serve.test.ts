@@ -189,6 +189,38 @@ describe('pathproof serve: bad input and reload', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it('a browser journey in flight survives SIGHUP and finishes during the SIGTERM drain (the browser is ours to close)', async () => {
+    const dir = tempDir('pathproof-serve-browser-');
+    const journeys = join(dir, 'journeys');
+    mkdirSync(journeys);
+    // Holds its page open for 3 s between two browser steps.
+    writeFileSync(
+      join(journeys, 'page.yaml'),
+      `name: page\ntarget: \${BASE_URL}\nretries: 0\nentry:\n  - goto: /\n  - wait: 3s\n  - see: { role: heading, name: Acme Shop }\n`,
+    );
+    const serve = await startServe([journeys, '--report-dir', join(dir, 'reports'), '--token', TOKEN], {
+      BASE_URL: demo.url,
+      PATHPROOF_CHROMIUM: process.env.PATHPROOF_CHROMIUM ?? '/usr/bin/chromium',
+    });
+    try {
+      const accepted = await postJson(`${serve.url}/api/runs`, { journeys: ['page'] });
+      expect(accepted.status).toBe(202);
+      const { id } = (await accepted.json()) as { id: string };
+      // The page is open (the reports directory of the run exists once it started): reload, then drain.
+      await eventually(async () => (((await (await fetch(`${serve.url}/api/runs/${id}`, { headers: auth })).json()) as { status: string }).status === 'running' ? true : undefined), 'the run to start');
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      serve.child.kill('SIGHUP');
+      await eventually(async () => (/SIGHUP: reloaded/.test(serve.stdout()) ? true : undefined), 'the reload');
+      serve.child.kill('SIGTERM');
+      expect((await serve.exited).code).toBe(0);
+      expect(serve.stdout()).toMatch(/\[api\] page passed\b/);
+      const run = JSON.parse(readFileSync(join(dir, 'reports', id, 'run.json'), 'utf8')) as RunResult;
+      expect(run.journeys.map((j) => [j.name, j.outcome])).toEqual([['page', 'passed']]);
+    } finally {
+      serve.kill();
+    }
+  }, 60_000);
+
   it('SIGHUP re-reads journeys: an invalid set is reported and the previous one keeps running', async () => {
     const dir = tempDir('pathproof-serve-reload-');
     const journeys = join(dir, 'journeys');

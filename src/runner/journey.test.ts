@@ -168,6 +168,28 @@ describe('runJourney', () => {
     expect(run).toHaveBeenCalledTimes(1);
   });
 
+  it.each([
+    ['a browser step whose browser the hard stop closed', { status: 'error', error: { code: 'BROWSER_CRASHED', message: 'the browser closed or crashed' } }],
+    ['a request the hard stop cut', { status: 'failed', failure: { layer: 'endpoint', hint: 'connection reset', message: 'socket hang up' } }],
+  ] as const)('%s is interrupted, not an error or a failure of the target', async (_, cut) => {
+    const controller = new AbortController();
+    const run = vi.fn<RequestRun>(async () => {
+      controller.abort();
+      return cut as unknown as StepOutcome;
+    });
+    const result = await runJourney(loaded({ retries: 2, entry: [{ request: 'GET /a' }] }), deps(withRequest(run), { signal: controller.signal }));
+    expect(result).toMatchObject({ outcome: 'skipped', reason: 'interrupted' });
+    expect(run).toHaveBeenCalledTimes(1);
+  });
+
+  it('a step that failed before the hard stop keeps its failure', async () => {
+    const controller = new AbortController();
+    const run = vi.fn<RequestRun>(async () => ({ status: 'error', error: { code: 'BROWSER_CRASHED', message: 'the browser closed or crashed' } }));
+    const result = await runJourney(loaded({ entry: [{ request: 'GET /a' }] }), deps(withRequest(run), { signal: controller.signal }));
+    controller.abort();
+    expect(result).toMatchObject({ outcome: 'error', error: { code: 'BROWSER_CRASHED' } });
+  });
+
   it('a driver that throws is a RUNNER_BUG error with the message, never a failure', async () => {
     const registry = withRequest(async () => {
       throw new TypeError('boom');

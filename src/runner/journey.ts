@@ -283,6 +283,9 @@ async function runAttempt(loaded: LoadedJourney, planned: readonly PlannedItem[]
         outcome = { status: 'error', error: { code: 'CAPTURE_MISSING', message: `no captured value for ${resolved.missing.map((m) => `{{ ${m} }}`).join(', ')}` } };
       } else {
         outcome = await guard(() => resolved.run(ctx), ctx);
+        // A step cut by the hard stop fails because we closed its browser or aborted its request:
+        // that is no evidence against the target, and the journey ends as skipped: interrupted.
+        if (deps.signal.aborted && outcome.status !== 'passed') outcome = { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted during this step' } };
       }
       const result = settle(outcome, { name: label, kind: item.kind, phase: item.phase, index: item.index, durationMs: Math.round(clock.now() - stepStart) }, state, deps);
       steps.push(result);

@@ -111,6 +111,6 @@ describe(`soak: must-pass journeys under serve for ${SOAK_SECONDS}s`, () => {
 
   it('zero runs that did not pass (no false alarms)', () => {
     const bad = soak?.runs.filter((r) => r.outcome !== 'passed' && !(r.outcome === 'skipped' && r.rest.includes('interrupted'))) ?? [];
-    expect(bad.map((r) => `${r.journey} ${r.outcome} ${r.rest} — ${r.why ?? ''}`)).toEqual([]);
+    expect(bad.map((r) => `${r.journey} ${r.outcome} ${r.rest} — ${r.why ?? ''}`), `serve's stderr:\n${soak?.stderr.slice(-4000) ?? ''}`).toEqual([]);
   });
 });

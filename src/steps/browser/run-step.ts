@@ -49,6 +49,9 @@ const ACTS: ReadonlySet<string> = new Set(['goto', 'click', 'fill', 'press', 'se
  */
 const USES_PAGE: ReadonlySet<string> = new Set(['click', 'fill', 'press', 'select', 'check', 'see', 'notSee']);
 
+/** How long a failed step's liveness probe may take: a busy page is alive, not gone. */
+const PROBE_MS = 1_000;
+
 export async function runBrowserStep(spec: StepSpec, ctx: StepContext, body: (scope: StepScope) => Promise<StepOutcome>): Promise<StepOutcome> {
   if (ctx.signal.aborted) return { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted' } };
   let attempt: BrowserAttempt;
@@ -92,6 +95,11 @@ export async function runBrowserStep(spec: StepSpec, ctx: StepContext, body: (sc
       return { status: 'error', error: { code: 'BROWSER_STEP_ERROR', message: `${ctx.label}: ${firstLine(error)}` } };
     }
   }
+  // A navigation the closing browser aborted (net::ERR_ABORTED) reads like a page that did not
+  // load: when the page or the browser is gone by now, it was us, not the target.
+  if (outcome.status !== 'passed' && (await gone(attempt))) {
+    return { status: 'error', error: { code: 'BROWSER_CRASHED', message: `the browser closed or crashed during "${ctx.label}"` } };
+  }
   await attempt.syncCookies(ctx.cookies, 'from-browser');
   attempt.recorder.endStep(ctx.label, outcome.status === 'passed', USES_PAGE.has(spec.kind));
   return outcome.status === 'passed' ? withNotes(outcome, scope) : outcome;
@@ -127,4 +135,15 @@ function crashed(error: unknown, attempt: BrowserAttempt): boolean {
   if (isTargetClosed(error)) return true;
   const browser = attempt.context.browser();
   return attempt.page.isClosed() || (browser !== null && !browser.isConnected());
+}
+
+/** The page or the browser is closed (one CDP round trip, bounded, when both still look alive). */
+async function gone(attempt: BrowserAttempt): Promise<boolean> {
+  if (crashed(undefined, attempt)) return true;
+  const probe = attempt.page.evaluate(() => 1).then(
+    () => false,
+    (error: unknown) => isTargetClosed(error),
+  );
+  const busy = new Promise<boolean>((resolve) => setTimeout(resolve, PROBE_MS, false).unref());
+  return (await Promise.race([probe, busy])) || crashed(undefined, attempt);
 }

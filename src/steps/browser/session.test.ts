@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
 import { systemClock } from '../../result/clock.js';
 import type { BrowserSupport } from '../types.js';
 import { RunnerFault } from '../types.js';
@@ -43,6 +44,13 @@ function open(attempt: number, secrets: string[] = []): TestJourney {
   return journey;
 }
 
+/** The browser process's pid, from Chromium itself. */
+async function pidOf(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+  return processInfo.find((p) => p.type === 'browser')?.id ?? 0;
+}
+
 describe('browser session', () => {
   it('never imports playwright at module load (HTTP-only runs must not load it)', () => {
     const source = readFileSync(new URL('./session.ts', import.meta.url), 'utf8');
@@ -73,9 +81,7 @@ describe('browser session', () => {
     await doomed.run('goto', { goto: '/buttons' });
     const browser = (await doomed.attempt()).context.browser();
     if (!browser) throw new Error('no browser');
-    const cdp = await browser.newBrowserCDPSession();
-    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
-    const pid = processInfo.find((p) => p.type === 'browser')?.id;
+    const pid = await pidOf(browser);
     expect(pid).toBeGreaterThan(0);
 
     const step = doomed.run('see', { see: 'never shown' }, { timeoutMs: 10_000 });
@@ -84,6 +90,22 @@ describe('browser session', () => {
     expect(outcome).toMatchObject({ status: 'error', error: { code: 'BROWSER_CRASHED' } });
     expect(browser.isConnected()).toBe(false);
 
+    const next = open(2);
+    expect(await next.run('goto', { goto: '/buttons' })).toEqual({ status: 'passed' });
+    expect((await next.attempt()).context.browser()).not.toBe(browser);
+  });
+
+  it.each([
+    ['closed by Playwright (as on a signal it handles)', (browser: Browser) => void browser.close()],
+    ['killed', (browser: Browser) => void pidOf(browser).then((pid) => process.kill(pid, 'SIGKILL'))],
+  ])('a browser %s during a navigation is BROWSER_CRASHED, never a route failure of the target; the next attempt relaunches', async (_, end) => {
+    const doomed = open(1);
+    const browser = (await doomed.attempt()).context.browser();
+    if (!browser) throw new Error('no browser');
+    const step = doomed.run('goto', { goto: '/slow' }, { timeoutMs: 10_000 });
+    setTimeout(() => end(browser), 400);
+    expect(await step).toMatchObject({ status: 'error', error: { code: 'BROWSER_CRASHED' } });
+    // At once, while the old browser may still be going away: the next attempt gets a new one.
     const next = open(2);
     expect(await next.run('goto', { goto: '/buttons' })).toEqual({ status: 'passed' });
     expect((await next.attempt()).context.browser()).not.toBe(browser);

@@ -12,7 +12,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as PlaywrightModule from 'playwright-core';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Clock } from '../../result/clock.js';
 import type { EvidenceFile } from '../../result/types.js';
 import type { BrowserAttempt, BrowserSupport, EvidenceSink } from '../types.js';
@@ -46,11 +46,14 @@ export const LAUNCH_ARGS = [
 const DEFAULT_LAUNCH_TIMEOUT_MS = 30_000;
 /** Cookies into or out of the browser take one CDP call; past this the browser is stalled. */
 const COOKIE_SYNC_MS = 2_000;
+/** A browser that refused a new page is given this long to report that it is going away. */
+const DISCONNECT_WAIT_MS = 1_000;
 
 export function createBrowserSupport(options: BrowserSupportOptions): BrowserSupport {
   const launchTimeout = options.launchTimeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS;
   let playwright: Promise<Playwright> | undefined;
   let launching: Promise<Browser> | undefined;
+  let live: Browser | undefined;
   let closed = false;
   const open = new Set<BrowserAttempt>();
 
@@ -72,6 +75,12 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
         headless: true,
         args: [...LAUNCH_ARGS],
         timeout: launchTimeout,
+        // Playwright closes the browser on these signals by default: SIGTERM would cut the
+        // journeys serve is draining, SIGHUP (reload journeys) would crash every browser step.
+        // pathproof owns its signals and closes the browser itself (close() below).
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
       });
     } catch (error) {
       const where = source.kind === 'remote' ? `connect to ${source.wsEndpoint}` : `launch ${source.path} (from ${source.origin})`;
@@ -90,6 +99,7 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
         if (launching === pending) launching = undefined;
         throw error;
       }
+      if (launching === pending) live = current;
       if (current.isConnected()) return current;
       // Crashed or the remote server went away: only the first caller to notice replaces it.
       if (launching === pending) launching = undefined;
@@ -97,23 +107,39 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
     throw new RunnerFault('BROWSER_LAUNCH_FAILED', 'the browser disconnected right after launch');
   };
 
-  const newContext = async (insecure: boolean): Promise<BrowserContext> => {
-    try {
-      return await (await browser()).newContext({ ignoreHTTPSErrors: insecure });
-    } catch (error) {
-      if (error instanceof RunnerFault) throw error;
-      // The browser may die between the connected check and newContext: one relaunch.
-      return (await browser()).newContext({ ignoreHTTPSErrors: insecure });
+  /** Forgets a browser that went away, so the next caller relaunches (only if it is still the run's browser). */
+  const forget = (gone: Browser): void => {
+    if (live === gone) {
+      live = undefined;
+      launching = undefined;
+    }
+  };
+
+  /**
+   * A context and its page. The browser may close or die between the connected check and
+   * any of these calls (a crash, a remote server going away): then one relaunch.
+   */
+  const openPage = async (insecure: boolean, traceTitle: string | undefined): Promise<{ context: BrowserContext; page: Page }> => {
+    for (let tries = 0; ; tries++) {
+      const current = await browser();
+      let context: BrowserContext | undefined;
+      try {
+        context = await current.newContext({ ignoreHTTPSErrors: insecure });
+        if (traceTitle !== undefined) await context.tracing.start({ screenshots: true, snapshots: true, title: traceTitle });
+        return { context, page: await context.newPage() };
+      } catch (error) {
+        await context?.close().catch(() => undefined);
+        if (tries > 0 || !(await disconnects(current, DISCONNECT_WAIT_MS))) throw error;
+        forget(current);
+      }
     }
   };
 
   return {
     async openAttempt({ journey, attempt, insecure, firstParty }) {
       if (closed) throw new RunnerFault('BROWSER_CLOSED', 'the browser support of this run is already closed');
-      const context = await newContext(insecure);
       const tracing = options.trace === 'on-failure';
-      if (tracing) await context.tracing.start({ screenshots: true, snapshots: true, title: `${journey} #${attempt}` });
-      const page = await context.newPage();
+      const { context, page } = await openPage(insecure, tracing ? `${journey} #${attempt}` : undefined);
       const recorder = recordPage(page, { clock: options.clock, firstParty });
       let secretUsed = false;
       let cookieVersion = -1;
@@ -181,6 +207,21 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
       await current?.close().catch(() => undefined);
     },
   };
+}
+
+/** Whether the browser disconnects (or already has) within `ms`. */
+function disconnects(browser: Browser, ms: number): Promise<boolean> {
+  if (!browser.isConnected()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (gone: boolean): void => {
+      clearTimeout(timer);
+      browser.off('disconnected', onGone);
+      resolve(gone);
+    };
+    const onGone = (): void => done(true);
+    const timer = setTimeout(() => done(!browser.isConnected()), ms);
+    browser.on('disconnected', onGone);
+  });
 }
 
 /** Saves the trace through the evidence sink. A trace holds typed text, so callers skip it when a secret was used. */
