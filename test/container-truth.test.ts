@@ -6,7 +6,8 @@
  * Covered: the moved tag, a container not recreated after --deployed-at, a missing
  * artifact, a dead container (exit code), an OOM kill (where the engine can limit
  * memory), an unhealthy one, the wrong volume, no match, an ambiguous selector, an
- * unreachable engine (exit 3, outcome error), and posture against docker-compose v1
+ * unreachable engine (exit 3, outcome error), a container recreated during --wait (the wait
+ * holds, the stages pass), and posture against docker-compose v1
  * driving the same engine: consistent, then a stale service and the wrong volume.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import type { CliResult } from './helpers.js';
 import { freePort } from './fixtures/nginx/nginx.js';
 import { engineSkipReason, startDockerEngine } from './fixtures/docker/engine.js';
 import type { DockerEngine } from './fixtures/docker/engine.js';
+import { startCountingProxy } from './fixtures/docker/counting-proxy.js';
 
 const skip = engineSkipReason();
 if (skip) console.warn(`container truth tests skipped: ${skip}`);
@@ -31,7 +33,7 @@ const httpd = (port: number) => `CMD ["/bin/httpd", "-f", "-p", "127.0.0.1:${por
 beforeAll(async () => {
   if (skip) return;
   engine = await startDockerEngine();
-  for (const name of ['ok', 'moved', 'stale', 'noartifact', 'unhealthy', 'volume', 'twin1', 'twin2', 'compose']) ports[name] = await freePort();
+  for (const name of ['ok', 'moved', 'stale', 'noartifact', 'unhealthy', 'volume', 'twin1', 'twin2', 'compose', 'wait']) ports[name] = await freePort();
 }, 60_000);
 
 afterAll(async () => {
@@ -260,6 +262,41 @@ describe.skipIf(skip !== undefined)('runtime.container against a real engine', (
     expect(ok.error?.code).toBe('ENGINE_UNREACHABLE');
     expect(ok.error?.message).toContain(`no engine socket at ${engine!.dir}/nowhere.sock (ENOENT)`);
   });
+});
+
+describe.skipIf(skip !== undefined)('--wait on a real engine: a container recreated during the wait', () => {
+  it('the old container runs when the run starts; the wait holds once the new one runs, then the stages pass', async () => {
+    const docker = engine!.docker;
+    const serve = (image: string) => ['run', '-d', '--name', 'cart', '--network', 'host', image, '/bin/httpd', '-f', '-p', `127.0.0.1:${ports.wait}`, '-h', '/www'];
+    await engine!.importImage('shop-cart:1', { files: { 'www/index.html': 'cart 1' } });
+    const intended = await engine!.importImage('shop-cart:2', { files: { 'www/index.html': 'cart 2', 'app/dist/cart/': '' } });
+    await docker(serve('shop-cart:1'));
+    // pathproof talks to the engine through a counting pipe: the container is recreated once
+    // the first poll has asked for it, never after a guessed delay.
+    const proxy = await startCountingProxy(engine!.socketPath, engine!.dir);
+    try {
+      const running = runJourneys(
+        { cart: containerJourney(['name: cart', 'expect: { image: "shop-cart:2", files: [/app/dist/cart] }'], ports.wait) },
+        ['--wait', '1m'],
+        { DOCKER_HOST: proxy.host },
+      );
+      await proxy.seen('/containers/json', 1);
+      await docker(['rm', '-f', 'cart']);
+      await docker(serve('shop-cart:2'));
+      const { cli, run } = await running;
+      expect(cli.code, cli.stdout + cli.stderr).toBe(0);
+      expect(run.trigger.waitMs).toBe(60_000);
+      const cart = journey(run, 'cart');
+      expect(cart.outcome).toBe('passed');
+      expect(cart.runtime?.wait?.ended).toBe('held');
+      expect(cart.runtime?.wait?.polls).toBeGreaterThanOrEqual(2);
+      expect(cart.runtime?.container?.container?.image.id).toBe(intended);
+      // Every poll listed the containers, and the attempt looked once more before the stages.
+      expect(proxy.count('/containers/json')).toBe((cart.runtime?.wait?.polls ?? 0) + 1);
+    } finally {
+      await proxy.close();
+    }
+  }, 90_000);
 });
 
 const compose = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].some((p) => {

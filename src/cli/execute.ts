@@ -116,6 +116,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       signal: options.signal,
       stopping: options.stopping,
       containers: options.containers,
+      // --wait (issue #14): the runtime checks get trigger.waitMs from the run's start to hold (src/runner/wait.ts).
+      ...(options.trigger.waitMs ? { wait: { since: start, until: start + options.trigger.waitMs } } : {}),
     },
     { concurrency: options.concurrency },
     {

@@ -93,6 +93,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       deployId: args.deployId ?? before.deployId,
       expectVersion: args.expectVersion ?? before.expectVersion,
       deployedAt: args.deployedAt ?? before.deployedAt,
+      waitMs: args.waitMs ?? before.waitMs, // --wait (issue #14)
     };
     note(`re-running ${plan.names.length} failed ${plan.names.length === 1 ? 'journey' : 'journeys'} of run ${plan.previous.runId}: ${plan.names.join(', ')}\n`);
   }
@@ -158,6 +159,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     ...(expectVersion ? { expectVersion } : {}),
     ...(args.env ? { env: args.env } : {}),
     ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}),
+    // --wait (issue #14): --wait / PATHPROOF_WAIT over pathproof.yaml's wait:; executeRun reads it from here.
+    ...((args.waitMs ?? project.config.wait) ? { waitMs: args.waitMs ?? project.config.wait } : {}),
   };
 
   // The container engine, only when a journey reads container truth (the socket is opened on first use).

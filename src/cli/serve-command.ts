@@ -311,7 +311,8 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     },
   });
 
-  const flagger = withDeploySignal(createFlaggerHook({ service, catalog: () => current.catalog }));
+  // wait: of pathproof.yaml (issue #14): Flagger runs give the rollout that long; scheduled runs never wait.
+  const flagger = withDeploySignal(createFlaggerHook({ service, catalog: () => current.catalog, ...(project.config.wait ? { waitMs: project.config.wait } : {}) }));
   const server = createServeServer({
     registry,
     token: args.token,

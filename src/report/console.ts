@@ -4,7 +4,7 @@
  */
 import { formatDuration } from '../util/format.js';
 import { attemptSummary, attentionOf } from './attention.js';
-import type { AttemptResult, JourneyResult, Outcome, Phase, RunResult } from '../result/types.js';
+import type { AttemptResult, JourneyResult, Outcome, Phase, RunResult, WaitRecord } from '../result/types.js';
 import { STAGES } from '../result/types.js';
 import { describeTransition, hasCodes, transitionCodes } from '../classify/transition.js';
 import type { Reporter } from './reporter.js';
@@ -39,6 +39,21 @@ export function stageLadder(attempt: AttemptResult | undefined): string {
   const parts = phases.map((p) => `${p} ${status(p)}`);
   if (runtimeSteps.length > 0) parts.unshift(`runtime ${status('runtime')}`);
   return parts.join(' → ');
+}
+
+/** `held after 34s (5 polls)`: how a --wait ended, in a few words. */
+export function waitText(wait: WaitRecord): string {
+  const polls = `${wait.polls} ${wait.polls === 1 ? 'poll' : 'polls'}`;
+  switch (wait.ended) {
+    case 'held':
+      return `the runtime checks held after ${formatDuration(wait.waitedMs)} (${polls})`;
+    case 'expired':
+      return `the runtime checks never held within ${formatDuration(wait.windowMs)} (${polls})`;
+    case 'stopped':
+      return `stopped after ${formatDuration(wait.waitedMs)} (${polls}): waiting does not fix this`;
+    case 'interrupted':
+      return `interrupted after ${formatDuration(wait.waitedMs)} (${polls})`;
+  }
 }
 
 export function consoleReporter(options: ConsoleOptions): Reporter {
@@ -119,6 +134,7 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     if (runtime?.servedBy) served.push(runtime.servedBy);
     if (runtime?.remoteAddress) served.push(runtime.remoteAddress);
     if (served.length > 0) out.push(`    ${dim('served')}  ${served.join(' · ')}`);
+    if (runtime?.wait) out.push(`    ${dim('wait  ')}  ${waitText(runtime.wait)}`);
     const t = result.transition;
     if (t && t.kind !== 'new') {
       const what =
@@ -143,7 +159,8 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       nameWidth = Math.min(40, Math.max(12, ...start.journeys.map((j) => j.name.length)));
       const after = start.trigger.after ? ` after ${start.trigger.after}` : '';
       const plural = start.journeys.length === 1 ? 'journey' : 'journeys';
-      write(`${bold('pathproof')} run ${start.runId}${after} · ${start.journeys.length} ${plural} · concurrency ${start.concurrency}\n`);
+      const wait = start.trigger.waitMs ? ` · waiting up to ${formatDuration(start.trigger.waitMs)} for the runtime checks` : '';
+      write(`${bold('pathproof')} run ${start.runId}${after} · ${start.journeys.length} ${plural} · concurrency ${start.concurrency}${wait}\n`);
     },
     onJourneyEnd(result) {
       if (options.verbose === false && (result.outcome === 'passed' || result.outcome === 'skipped')) return;

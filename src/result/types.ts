@@ -529,8 +529,28 @@ export interface ContainerTruth {
   readonly files?: readonly ContainerFileStat[];
 }
 
+/**
+ * How `--wait` ended: `held` (every runtime check held, the stages ran), `expired` (the window
+ * ended with a check still failing: its own verdict stands), `stopped` (a fault waiting cannot
+ * fix — a bad journey, a refused engine permission — ended it early), `interrupted` (SIGTERM).
+ */
+export type WaitEnd = 'held' | 'expired' | 'stopped' | 'interrupted';
+
+/** `--wait`: how the runtime checks were polled before the stages ran (DESIGN §7). */
+export interface WaitRecord {
+  readonly ended: WaitEnd;
+  /** Polls of this journey's runtime checks (every attempt's, in order). */
+  readonly polls: number;
+  /** From the start of the wait (the run's start) to the end of the last poll. */
+  readonly waitedMs: number;
+  /** The `--wait` window. */
+  readonly windowMs: number;
+}
+
 /** Runtime truth seen during an attempt (DESIGN §1 `runtime`, §7). */
 export interface RuntimeTruth {
+  /** Present when the run waited for the rollout (`--wait`): polls, how long, how it ended. */
+  readonly wait?: WaitRecord;
   readonly version?: TruthValue;
   readonly environment?: TruthValue;
   /** Named in-platform facts (`runtime.facts`), by name. */
@@ -648,6 +668,11 @@ export interface Trigger {
   readonly source?: 'cli' | 'schedule' | 'api' | 'flagger' | 'confirm';
   /** --deployed-at / PATHPROOF_DEPLOYED_AT: when the deploy being verified happened (ISO 8601). */
   readonly deployedAt?: string;
+  /**
+   * --wait / PATHPROOF_WAIT / `wait:` of pathproof.yaml: how long the runtime checks were given
+   * to hold (the rollout to finish) before the stages ran, in milliseconds.
+   */
+  readonly waitMs?: number;
 }
 
 export type RunStatus = 'running' | 'complete' | 'interrupted';
