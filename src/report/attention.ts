@@ -69,3 +69,44 @@ export function verdictFields(journey: JourneyResult): {
       return { ...(journey.stage === undefined ? {} : { stage: journey.stage }), hint: journey.hint, message: journey.message, error: journey.error };
   }
 }
+
+/** What a journey guards (`protects:`), most urgent first: a broken identity path locks users out. */
+export const PROTECTS_ORDER = ['identity', 'data', 'code'] as const;
+export type Protects = (typeof PROTECTS_ORDER)[number];
+
+/** Journeys that protect one thing, or (`protects` undefined) those that do not say. */
+export interface ProtectsGroup<T> {
+  readonly protects: Protects | undefined;
+  readonly journeys: readonly T[];
+}
+
+/**
+ * Journeys grouped by what they protect: identity, data, code, then those without `protects:`.
+ * The order within a group is kept; empty groups are left out.
+ */
+export function groupByProtects<T extends { readonly protects?: Protects }>(journeys: readonly T[]): ProtectsGroup<T>[] {
+  const groups: ProtectsGroup<T>[] = [];
+  for (const protects of [...PROTECTS_ORDER, undefined]) {
+    const members = journeys.filter((j) => j.protects === protects);
+    if (members.length > 0) groups.push({ protects, journeys: members });
+  }
+  return groups;
+}
+
+/** `protects identity`, or `without protects:` for the rest. */
+export function protectsTitle(protects: Protects | undefined): string {
+  return protects === undefined ? 'without protects:' : `protects ${protects}`;
+}
+
+/**
+ * The broken journeys (failed, or could not be verified) by what they protect, when any of them
+ * says: `identity: login · data: refund-request, refund-api · without protects: home`.
+ * Undefined when none is broken or none says what it protects (nothing to add then).
+ */
+export function brokenByProtects(journeys: readonly JourneyResult[], name: (journey: JourneyResult) => string = (j) => j.name): string | undefined {
+  const broken = journeys.filter((j) => j.outcome === 'failed' || j.outcome === 'error');
+  if (!broken.some((j) => j.protects !== undefined)) return undefined;
+  return groupByProtects(broken)
+    .map((group) => `${group.protects ?? 'without protects:'}${group.protects === undefined ? '' : ':'} ${group.journeys.map(name).join(', ')}`)
+    .join(' · ');
+}

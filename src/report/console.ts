@@ -3,7 +3,7 @@
  * stage ladder, layer, hint and failing assertion, then one summary line.
  */
 import { formatDuration } from '../util/format.js';
-import { attemptSummary, attentionOf } from './attention.js';
+import { attemptSummary, attentionOf, groupByProtects, protectsTitle } from './attention.js';
 import type { AttemptResult, JourneyResult, Outcome, Phase, RunResult, WaitRecord } from '../result/types.js';
 import { STAGES } from '../result/types.js';
 import { describeTransition, hasCodes, transitionCodes } from '../classify/transition.js';
@@ -170,7 +170,13 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       const problems = run.journeys.filter((j) => j.outcome === 'failed' || j.outcome === 'error' || j.outcome === 'flaky');
       if (problems.length > 0) {
         write(`\n${bold('Needs attention')}\n`);
-        for (const result of problems) write(`${details(result).join('\n')}\n\n`);
+        // Grouped by what they protect, identity first, once any of them says (protects:).
+        const groups = groupByProtects(problems);
+        const titled = groups.some((g) => g.protects !== undefined);
+        for (const group of groups) {
+          if (titled) write(`${bold(`─ ${protectsTitle(group.protects)}`)}\n`);
+          for (const result of group.journeys) write(`${details(result).join('\n')}\n\n`);
+        }
       } else {
         write('\n');
       }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { JourneyResult, RunResult } from '../result/types.js';
 import { nextChecks } from '../classify/hints.js';
 import { buildInvestigation, investigationReporter, renderInvestigation } from './investigation.js';
-import { JOURNEYS, MIXED_RUN, runOf } from './run.fixtures.js';
+import { JOURNEYS, MIXED_RUN, PROTECTS_RUN, runOf } from './run.fixtures.js';
 
 describe('buildInvestigation', () => {
   const record = buildInvestigation(MIXED_RUN, 'rollback');
@@ -126,5 +126,45 @@ describe('investigationReporter', () => {
     expect(await exists(join(await runReporter(deploy, false), 'investigation.md'))).toBe(false);
     const dir = await runReporter(deploy, true);
     expect(JSON.parse(await readFile(join(dir, 'investigation.json'), 'utf8'))).toMatchObject({ why: 'requested' });
+  });
+});
+
+describe('the investigation record groups what is broken by what it protects', () => {
+  const record = buildInvestigation(PROTECTS_RUN, 'requested');
+
+  it('lists broken journeys identity first, and the groups for tools', () => {
+    expect(record.broken.map((b) => [b.journey, b.protects])).toEqual([
+      ['login', 'identity'],
+      ['refunds', 'data'],
+      ['home', undefined],
+    ]);
+    expect(record.unverified.map((u) => [u.journey, u.protects])).toEqual([['export', 'data']]);
+    expect(record.brokenByProtects).toEqual([
+      { protects: 'identity', journeys: ['login'] },
+      { protects: 'data', journeys: ['refunds', 'export'] },
+      { journeys: ['home'] },
+    ]);
+    expect(buildInvestigation(MIXED_RUN, 'rollback').brokenByProtects).toEqual([{ journeys: ['refund-api', 'refund-request'] }]);
+  });
+
+  it('says so under the verdict, and heads each group in "What is still broken"', () => {
+    const markdown = renderInvestigation(record);
+    expect(markdown).toContain('Broken, by what they protect: **identity**: `login` · **data**: `refunds`, `export` · without protects: `home`\n');
+    const broken = markdown.slice(markdown.indexOf('## What is still broken'), markdown.indexOf('## Could not verify'));
+    expect(broken.split('\n').filter((l) => l.startsWith('###'))).toEqual([
+      '### Protects identity',
+      '#### `login`: entry stage, auth layer',
+      '### Protects data',
+      '#### `refunds`: action stage, route layer',
+      '### Without protects:',
+      '#### `home`: action stage, route layer',
+    ]);
+    expect(markdown).toContain('- `export` (protects data) (entry): `BROWSER_UNAVAILABLE` no browser: install Chromium');
+  });
+
+  it('keeps the plain headings when none says', () => {
+    const markdown = renderInvestigation(buildInvestigation(MIXED_RUN, 'rollback'));
+    expect(markdown).toContain('### `refund-api`: action stage, route layer');
+    expect(markdown).not.toContain('protect');
   });
 });

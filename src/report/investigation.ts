@@ -20,6 +20,8 @@ import { describeTransition } from '../classify/transition.js';
 import { nextChecks } from '../classify/hints.js';
 import { formatDuration } from '../util/format.js';
 import { evidenceOf, failureLines, finishedAt, shownAttempt } from './failure-detail.js';
+import { groupByProtects, protectsTitle } from './attention.js';
+import type { Protects } from './attention.js';
 import { writeJsonAtomic } from './json.js';
 import { cell, code, codeCell, table, text } from './markdown.js';
 import { endOfRunReporter } from './reporter.js';
@@ -57,6 +59,8 @@ export interface PathBack {
 export interface PathBroken {
   readonly journey: string;
   readonly file: string;
+  /** What the journey guards (`protects:`): broken ones are listed identity first. */
+  readonly protects?: Protects;
   readonly stage?: string;
   readonly layer?: Layer;
   readonly hint?: string;
@@ -91,7 +95,12 @@ export interface InvestigationRecord {
   readonly back: readonly PathBack[];
   readonly broken: readonly PathBroken[];
   /** Journeys we could not verify (runner faults): never a verdict on the target. */
-  readonly unverified: readonly { journey: string; file: string; stage?: string; code?: string; message: string }[];
+  readonly unverified: readonly { journey: string; file: string; protects?: Protects; stage?: string; code?: string; message: string }[];
+  /**
+   * The broken journeys (failed, then could not be verified) by what they protect: identity,
+   * data, code, then those without `protects:` (no `protects` key). Empty when nothing is broken.
+   */
+  readonly brokenByProtects: readonly { protects?: Protects; journeys: readonly string[] }[];
   readonly notRun: readonly { journey: string; reason: string }[];
   /** Journeys whose state moved since their previous run (`unchanged` and `new` left out). */
   readonly transitions: readonly ({ journey: string } & Transition)[];
@@ -140,13 +149,16 @@ export function buildInvestigation(run: RunResult, why: InvestigationRecord['why
       recovered: j.transition?.kind === 'recovered',
       ...(j.transition?.kind === 'recovered' && j.transition.from ? { was: j.transition.from } : {}),
     }));
-  const broken: PathBroken[] = run.journeys
+  // Identity first, then data, code, the rest (protects:); the run's order within each.
+  const inOrder = groupByProtects(run.journeys).flatMap((g) => g.journeys);
+  const broken: PathBroken[] = inOrder
     .filter((j) => j.outcome === 'failed')
     .map((j) => {
       const attempt = shownAttempt(j);
       return {
         journey: j.name,
         file: j.file,
+        ...(j.protects ? { protects: j.protects } : {}),
         ...(j.stage ? { stage: j.stage } : {}),
         ...(j.layer ? { layer: j.layer } : {}),
         ...(j.hint ? { hint: j.hint } : {}),
@@ -155,11 +167,12 @@ export function buildInvestigation(run: RunResult, why: InvestigationRecord['why
         ...(j.transition ? { transition: j.transition } : {}),
       };
     });
-  const unverified = run.journeys
+  const unverified = inOrder
     .filter((j) => j.outcome === 'error')
     .map((j) => ({
       journey: j.name,
       file: j.file,
+      ...(j.protects ? { protects: j.protects } : {}),
       ...(j.stage ? { stage: j.stage } : {}),
       ...(j.error?.code ? { code: j.error.code } : {}),
       message: j.error?.message ?? j.message ?? 'could not verify',
@@ -196,6 +209,10 @@ export function buildInvestigation(run: RunResult, why: InvestigationRecord['why
     ...(run.exitCode !== undefined ? { exitCode: run.exitCode } : {}),
     ...(run.continues ? { continues: run.continues } : {}),
     verdict: verdict(run, back, broken, unverified.length),
+    brokenByProtects: groupByProtects([...broken, ...unverified]).map((g) => ({
+      ...(g.protects ? { protects: g.protects } : {}),
+      journeys: g.journeys.map((j) => j.journey),
+    })),
     timeline: timeline(run),
     versions,
     back,
@@ -232,6 +249,11 @@ export function renderInvestigation(record: InvestigationRecord): string {
   const title = trigger.after ? `${trigger.after}${trigger.deployId ? ` ${code(trigger.deployId)}` : ''}` : `run ${code(record.runId)}`;
   const icon = record.broken.length > 0 ? '❌' : record.unverified.length > 0 || record.status === 'interrupted' ? '⚠️' : '✅';
   const out: string[] = [`# Investigation: ${title}`, '', `**${icon} ${text(record.verdict)}**`, ''];
+  // What the broken journeys protect, identity first, once any of them says (protects:).
+  if (record.brokenByProtects.some((g) => g.protects !== undefined)) {
+    const groups = record.brokenByProtects.map((g) => `${g.protects === undefined ? 'without protects:' : `**${g.protects}**:`} ${g.journeys.map(code).join(', ')}`);
+    out.push(`Broken, by what they protect: ${groups.join(' · ')}`, '');
+  }
 
   out.push('## Trigger', '');
   out.push(`- why this record: ${record.why === 'rollback' ? 'every rollback run leaves one' : 'requested with --investigate'}`);
@@ -277,8 +299,14 @@ export function renderInvestigation(record: InvestigationRecord): string {
 
   out.push('## What is still broken', '');
   if (record.broken.length === 0) out.push('Nothing: no journey failed.', '');
+  // Grouped by what they protect (already in that order) once any says: a heading per group.
+  const grouped = record.broken.some((b) => b.protects !== undefined);
+  let group: string | undefined;
   for (const b of record.broken) {
-    out.push(`### ${code(b.journey)}: ${b.stage ?? '?'} stage, ${b.layer ?? 'unknown'} layer`, '');
+    const title = protectsTitle(b.protects);
+    if (grouped && title !== group) out.push(`### ${title === 'without protects:' ? 'Without protects:' : `Protects ${b.protects ?? ''}`}`, '');
+    group = title;
+    out.push(`${grouped ? '####' : '###'} ${code(b.journey)}: ${b.stage ?? '?'} stage, ${b.layer ?? 'unknown'} layer`, '');
     if (b.hint) out.push(text(b.hint), '');
     for (const line of b.failure) out.push(`- ${text(line)}`);
     if (b.transition && b.transition.kind !== 'new') out.push(`- since the previous run: ${text(describeTransition(b.transition))}`);
@@ -288,7 +316,9 @@ export function renderInvestigation(record: InvestigationRecord): string {
 
   if (record.unverified.length > 0) {
     out.push('## Could not verify', '', 'These say nothing about the target: pathproof could not run them. Fix them so the next record is complete.', '');
-    for (const u of record.unverified) out.push(`- ${code(u.journey)}${u.stage ? ` (${u.stage})` : ''}: ${u.code ? `${code(u.code)} ` : ''}${text(u.message)}`);
+    for (const u of record.unverified) {
+      out.push(`- ${code(u.journey)}${u.protects ? ` (protects ${u.protects})` : ''}${u.stage ? ` (${u.stage})` : ''}: ${u.code ? `${code(u.code)} ` : ''}${text(u.message)}`);
+    }
     out.push('');
   }
 

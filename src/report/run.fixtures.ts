@@ -187,3 +187,26 @@ export function runOf(journeys: readonly JourneyResult[], overrides: Partial<Run
 
 /** Every outcome once. */
 export const MIXED_RUN = runOf([JOURNEYS.recovered, JOURNEYS.flaky, JOURNEYS.failed, JOURNEYS.error, JOURNEYS.skipped]);
+
+/**
+ * Journeys that say what they protect, in run order: `home` (failed, says nothing), `refunds`
+ * (failed, data), `login` (failed at auth, identity), `export` (could not verify, data) and
+ * `health` (passed, code). Broken, by what they protect: identity login · data refunds, export ·
+ * without protects: home.
+ */
+export const PROTECTS_RUN = runOf([
+  { ...JOURNEYS.failed, name: 'home', file: 'journeys/home.yaml' },
+  { ...JOURNEYS.failed, name: 'refunds', file: 'journeys/refunds.yaml', protects: 'data' },
+  {
+    ...JOURNEYS.failed,
+    name: 'login',
+    file: 'journeys/login.yaml',
+    protects: 'identity',
+    stage: 'entry',
+    layer: 'auth',
+    hint: '401 on POST /api/login: the login refused the credentials',
+    failure: { layer: 'auth', hint: '401 on POST /api/login: the login refused the credentials', message: 'status (401) == 200' },
+  },
+  { ...JOURNEYS.error, name: 'export', file: 'journeys/export.yaml', protects: 'data' },
+  { ...JOURNEYS.recovered, name: 'health', file: 'journeys/health.yaml', protects: 'code' },
+]);
