@@ -33,7 +33,7 @@ const httpd = (port: number) => `CMD ["/bin/httpd", "-f", "-p", "127.0.0.1:${por
 beforeAll(async () => {
   if (skip) return;
   engine = await startDockerEngine();
-  for (const name of ['ok', 'moved', 'stale', 'noartifact', 'unhealthy', 'volume', 'twin1', 'twin2', 'compose', 'wait']) ports[name] = await freePort();
+  for (const name of ['ok', 'moved', 'stale', 'noartifact', 'unhealthy', 'volume', 'twin1', 'twin2', 'compose', 'wait', 'intended']) ports[name] = await freePort();
 }, 60_000);
 
 afterAll(async () => {
@@ -395,5 +395,91 @@ describe.skipIf(skip !== undefined || !compose)('pathproof posture against docke
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^broken\.yml:\d+:\d+ {2}YAML: /);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe.skipIf(skip !== undefined || !compose)('every run records the posture (intended: in pathproof.yaml)', () => {
+  let dir: string;
+  const run = async (out: string, args: string[] = [], env: Record<string, string> = {}) => {
+    const cli = await runCli(['run', '--out', out, ...args], { cwd: dir, env: { DOCKER_HOST: engine?.host, ...env }, timeoutMs: 60_000 });
+    let result: RunResult;
+    try {
+      result = JSON.parse(readFileSync(join(dir, out, 'run.json'), 'utf8')) as RunResult;
+    } catch (error) {
+      throw new Error(`no run.json (exit ${cli.code}):\n${cli.stdout}\n${cli.stderr}`, { cause: error });
+    }
+    return { cli, run: result };
+  };
+
+  beforeAll(async () => {
+    dir = join(tempDir('pathproof-intended-'), 'shop');
+    mkdirSync(join(dir, 'journeys'), { recursive: true });
+    await engine!.importImage('pi-web:1', { files: { 'www/index.html': 'web' } });
+    await engine!.importImage('pi-worker:1', {});
+    writeFileSync(
+      join(dir, 'docker-compose.yml'),
+      [
+        'version: "3.7"',
+        'services:',
+        '  web:',
+        '    image: pi-web:1',
+        '    network_mode: host',
+        `    command: ["/bin/httpd", "-f", "-p", "127.0.0.1:${ports.intended}", "-h", "/www"]`,
+        '  worker:',
+        '    image: pi-worker:1',
+        '    network_mode: host',
+        '    command: ["/bin/sleep", "3600"]',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'pathproof.yaml'), 'intended: { compose: docker-compose.yml }\n');
+    // A journey that never asks the engine itself: the posture is the run's, not the journey's.
+    writeFileSync(join(dir, 'journeys', 'home.yaml'), ['name: home', `target: http://127.0.0.1:${ports.intended}`, 'entry:', '  - request: GET /', ''].join('\n'));
+    const up = await engine!.run('docker-compose', ['up', '-d'], { cwd: dir });
+    if (up.code !== 0) throw new Error(`docker-compose up failed: ${up.stderr}`);
+    await engine!.waitFor('shop_web_1', '{{.State.Status}}', (s) => s === 'running');
+  }, 60_000);
+
+  it('as intended: run.json records a consistent posture', async () => {
+    const { cli, run: result } = await run('out-ok');
+    expect(cli.code, cli.stdout + cli.stderr).toBe(0);
+    expect(result.posture).toMatchObject({ status: 'read', project: 'shop', file: 'docker-compose.yml', consistent: true, summary: 'consistent: 2 of 2 services run as intended' });
+  });
+
+  it('a partial deployment (worker rebuilt, never recreated) is named exactly; the verdict stays the journeys’; the investigation leads with it', async () => {
+    await engine!.importImage('pi-worker:1', { files: { 'build.txt': '2' } });
+    const { cli, run: result } = await run('out-partial', ['--investigate']);
+    expect(cli.code, cli.stdout + cli.stderr).toBe(0);
+    expect(result.outcome).toBe('passed');
+    expect(result.posture?.status === 'read' && result.posture.summary).toBe('partial deployment: stale: worker — as intended: web');
+    expect(result.posture?.status === 'read' && result.posture.rows.map((r) => [r.service, r.status, r.containers])).toEqual([
+      ['web', 'ok', ['shop_web_1']],
+      ['worker', 'stale', ['shop_worker_1']],
+    ]);
+    expect(cli.stdout).toContain('posture  partial deployment: stale: worker — as intended: web (project shop)');
+    const investigation = readFileSync(join(dir, 'out-partial', 'investigation.md'), 'utf8');
+    expect(investigation.split('\n').find((l) => l.startsWith('## '))).toBe('## Posture: intended vs running');
+    expect(investigation).toMatch(/\| `worker` \| \*\*stale\*\* \| shop_worker_1 \| pi-worker:1 @ sha256:[0-9a-f]{12} \| old image: runs sha256:[0-9a-f]{12}, pi-worker:1 is sha256:[0-9a-f]{12} \|/);
+    const record = JSON.parse(readFileSync(join(dir, 'out-partial', 'investigation.json'), 'utf8')) as { posture?: { summary?: string } };
+    expect(record.posture?.summary).toBe('partial deployment: stale: worker — as intended: web');
+  });
+
+  it('an engine that cannot be asked: a warning, and the verdict is the journeys’ (exit 0)', async () => {
+    const { cli, run: result } = await run('out-noengine', [], { DOCKER_HOST: `unix://${engine!.dir}/nowhere.sock` });
+    expect(cli.code, cli.stdout + cli.stderr).toBe(0);
+    expect(result.posture).toMatchObject({ status: 'unavailable', code: 'ENGINE_UNREACHABLE', project: 'shop' });
+    expect(result.warnings?.some((w) => w.startsWith('posture not read (ENGINE_UNREACHABLE): no engine socket at'))).toBe(true);
+    expect(cli.stdout).toContain('warning: posture not read (ENGINE_UNREACHABLE)');
+  });
+
+  it('a malformed compose file named by intended: is exit 2 with file:line:col, before anything runs', async () => {
+    const broken = join(tempDir('pathproof-intended-broken-'), 'shop');
+    mkdirSync(join(broken, 'journeys'), { recursive: true });
+    writeFileSync(join(broken, 'pathproof.yaml'), 'intended: { compose: compose.yml }\n');
+    writeFileSync(join(broken, 'compose.yml'), 'services:\n  web:\n    image: [pi-web\n');
+    writeFileSync(join(broken, 'journeys', 'home.yaml'), ['name: home', `target: http://127.0.0.1:${ports.intended}`, 'entry:', '  - request: GET /', ''].join('\n'));
+    const cli = await runCli(['run', '--out', 'out'], { cwd: broken, env: { DOCKER_HOST: engine?.host }, timeoutMs: 60_000 });
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toMatch(/^compose\.yml:\d+:\d+ {2}YAML: /);
   });
 });

@@ -23,6 +23,7 @@ import { executeRun } from './execute.js';
 import { buildEngine } from './engine.js';
 import type { ContainerDeps } from '../steps/runtime/container.js';
 import { intendedProject } from '../platform/compose.js';
+import { planRunPosture } from './run-posture.js';
 import type { ExecuteResult } from './execute.js';
 import { buildReporters } from './reporters.js';
 import { planRerun } from './rerun.js';
@@ -163,9 +164,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     ...((args.waitMs ?? project.config.wait) ? { waitMs: args.waitMs ?? project.config.wait } : {}),
   };
 
-  // The container engine, only when a journey reads container truth (the socket is opened on first use).
+  // The container engine, only when a journey reads container truth or the run records the posture
+  // (intended: of pathproof.yaml, issue #14); the socket is opened on first use.
   let containers: ContainerDeps | undefined;
-  if (selected.some((j) => j.journey.runtime?.container)) {
+  if (selected.some((j) => j.journey.runtime?.container) || project.config.intended) {
     const engine = buildEngine(io.env, project.config, clock);
     if (!engine.ok) {
       io.stderr(`pathproof: ${engine.message}\n`);
@@ -177,6 +179,14 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}),
       ...(intended ? { project: intended } : {}),
     };
+  }
+
+  // intended: of pathproof.yaml (issue #14): the compose file is read now (exit 2 when malformed), the posture after the journeys.
+  const posture = await planRunPosture({ intended: project.config.intended, cwd: io.cwd, env: io.env, source: containers?.source, clock, redactor, ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}) });
+  if (!posture.ok) {
+    printDiagnostics(io, posture.diagnostics);
+    await containers?.source.close();
+    return EXIT.invalid;
   }
 
   const jsonOnStdout = args.reporters.includes('json');
@@ -246,6 +256,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       stopping: () => stopping,
       interrupted: () => interrupted,
       containers,
+      ...(posture.read ? { posture: posture.read } : {}),
       ...(rerun ? { extra: { continues: rerun.previous.runId } } : {}),
     });
   } finally {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JourneyResult, RunResult } from '../result/types.js';
 import { consoleReporter } from './console.js';
-import { JOURNEYS, PROTECTS_RUN, runOf } from './run.fixtures.js';
+import { JOURNEYS, PARTIAL_POSTURE, PROTECTS_RUN, runOf } from './run.fixtures.js';
 
 async function print(journey: JourneyResult): Promise<string> {
   let out = '';
@@ -46,5 +46,14 @@ describe('console: needs attention, by what it protects', () => {
     const out = await printRun(runOf([JOURNEYS.failed, JOURNEYS.error]));
     expect(out).toContain('Needs attention\n  refund-api (journeys/refund-api.yaml)');
     expect(out).not.toContain('protects');
+  });
+});
+
+describe('console: the posture of the run', () => {
+  it('one line before the counts', async () => {
+    let out = '';
+    const reporter = consoleReporter({ write: (text) => (out += text), color: false });
+    await reporter.onRunEnd?.(runOf([JOURNEYS.recovered], { posture: PARTIAL_POSTURE }));
+    expect(out).toMatch(/posture {2}partial deployment: stale: worker — as intended: api, web \(project shop\)\n1 passed/);
   });
 });

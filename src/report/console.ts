@@ -180,6 +180,8 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       } else {
         write('\n');
       }
+      // intended: of pathproof.yaml: what runs vs what the compose file says (a fault is already a warning).
+      if (run.posture?.status === 'read') write(`${dim('posture')}  ${(run.posture.consistent ? green : red)(run.posture.summary)} ${dim(`(project ${run.posture.project})`)}\n`);
       const c = run.counts;
       const parts = [
         green(`${c.passed} passed`),

@@ -14,7 +14,7 @@
  */
 import { writeTextAtomic } from './atomic.js';
 import { join } from 'node:path';
-import type { JourneyResult, Layer, Outcome, RunResult, RunStatus, Transition, Trigger } from '../result/types.js';
+import type { JourneyResult, Layer, Outcome, RunPosture, RunResult, RunStatus, Transition, Trigger } from '../result/types.js';
 import { LAYERS } from '../result/types.js';
 import { describeTransition } from '../classify/transition.js';
 import { nextChecks } from '../classify/hints.js';
@@ -90,6 +90,11 @@ export interface InvestigationRecord {
   /** The run this one re-runs the failures of (`--rerun-failed`). */
   readonly continues?: string;
   readonly verdict: string;
+  /**
+   * With `intended:` in pathproof.yaml: intended vs running containers per compose service, read
+   * after the journeys (run.json's `posture`). The record leads with it.
+   */
+  readonly posture?: RunPosture;
   readonly timeline: readonly TimelineEvent[];
   readonly versions: readonly VersionSeen[];
   readonly back: readonly PathBack[];
@@ -209,6 +214,7 @@ export function buildInvestigation(run: RunResult, why: InvestigationRecord['why
     ...(run.exitCode !== undefined ? { exitCode: run.exitCode } : {}),
     ...(run.continues ? { continues: run.continues } : {}),
     verdict: verdict(run, back, broken, unverified.length),
+    ...(run.posture ? { posture: run.posture } : {}),
     brokenByProtects: groupByProtects([...broken, ...unverified]).map((g) => ({
       ...(g.protects ? { protects: g.protects } : {}),
       journeys: g.journeys.map((j) => j.journey),
@@ -243,6 +249,39 @@ function eventText(event: TimelineEvent, record: InvestigationRecord): string {
   }
 }
 
+const shortId = (id: string): string => id.replace(/^(sha256:)?([0-9a-f]{12})[0-9a-f]*$/, '$1$2');
+
+/**
+ * What runs vs what the compose file says, first in the record: a rollout that reached only part
+ * of the project explains the rest of it. One line naming the services, then the table.
+ */
+function postureSection(posture: RunPosture): string[] {
+  const out = ['## Posture: intended vs running', ''];
+  if (posture.status === 'unavailable') {
+    out.push(
+      `Could not be read (${code(posture.code)}): ${text(posture.message)} — project ${code(posture.project)} of ${code(posture.file)}. This does not change the verdict.`,
+      '',
+    );
+    return out;
+  }
+  const icon = posture.consistent ? '✅' : '❌';
+  out.push(`**${icon} ${text(posture.summary)}**`, '', `Project ${code(posture.project)} of ${code(posture.file)}, read ${posture.at} from ${text(posture.engine)}.`, '');
+  out.push(
+    table(
+      ['Service', 'Status', 'Containers', 'Image', 'Problems'],
+      posture.rows.map((row) => [
+        codeCell(row.service),
+        row.status === 'ok' || row.status === 'inactive' ? cell(row.status) : `**${cell(row.status)}**`,
+        cell(row.containers.join(', ')) || '—',
+        cell([row.image.intended ?? '—', row.image.running.length > 0 ? `@ ${row.image.running.map(shortId).join(', ')}` : ''].filter(Boolean).join(' ')),
+        cell(row.problems.map((p) => p.text).join('; ')),
+      ]),
+    ),
+    '',
+  );
+  return out;
+}
+
 /** investigation.md: the same record, for a person. */
 export function renderInvestigation(record: InvestigationRecord): string {
   const { trigger } = record;
@@ -254,6 +293,8 @@ export function renderInvestigation(record: InvestigationRecord): string {
     const groups = record.brokenByProtects.map((g) => `${g.protects === undefined ? 'without protects:' : `**${g.protects}**:`} ${g.journeys.map(code).join(', ')}`);
     out.push(`Broken, by what they protect: ${groups.join(' · ')}`, '');
   }
+
+  if (record.posture) out.push(...postureSection(record.posture));
 
   out.push('## Trigger', '');
   out.push(`- why this record: ${record.why === 'rollback' ? 'every rollback run leaves one' : 'requested with --investigate'}`);

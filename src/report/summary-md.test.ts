@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JourneyResult, RunResult } from '../result/types.js';
 import { renderSummary, summaryReporter, verdictLine } from './summary-md.js';
-import { JOURNEYS, MIXED_RUN, PROTECTS_RUN, runOf } from './run.fixtures.js';
+import { JOURNEYS, MIXED_RUN, PARTIAL_POSTURE, PROTECTS_RUN, runOf } from './run.fixtures.js';
 
 describe('verdictLine', () => {
   it.each<[string, RunResult, string]>([
@@ -81,5 +81,12 @@ describe('renderSummary: what the broken journeys protect', () => {
 
   it('adds nothing when no broken journey says', () => {
     expect(renderSummary(MIXED_RUN)).not.toContain('protect');
+  });
+});
+
+describe('renderSummary: the posture of the run', () => {
+  it('names the services that drift and those as intended', () => {
+    expect(renderSummary({ ...MIXED_RUN, posture: PARTIAL_POSTURE })).toContain('**Posture** (project `shop`): ❌ partial deployment: stale: worker — as intended: api, web\n');
+    expect(renderSummary(MIXED_RUN)).not.toContain('Posture');
   });
 });

@@ -125,6 +125,8 @@ export function renderSummary(run: RunResult): string {
   // What the broken journeys protect, identity first (protects:), before any table.
   const protects = brokenByProtects(run.journeys, (j) => code(j.name));
   if (protects !== undefined) parts.push(`**Broken, by what they protect:** ${protects}`, '');
+  // intended: of pathproof.yaml: which services run as intended (a partial deployment names both sides).
+  if (run.posture?.status === 'read') parts.push(`**Posture** (project ${code(run.posture.project)}): ${run.posture.consistent ? '✅' : '❌'} ${text(run.posture.summary)}`, '');
   if (run.journeys.length > 0) {
     parts.push(table(['', 'Journey', 'Outcome', 'Stage', 'Layer', 'Hint', 'Since last run'], run.journeys.map(journeyRow)), '');
   }

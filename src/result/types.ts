@@ -675,6 +675,57 @@ export interface Trigger {
   readonly waitMs?: number;
 }
 
+/** Worst first: the order a service's posture status is picked in, and the order an operator fixes things. */
+export const POSTURE_STATUSES = ['missing', 'exited', 'stale', 'wrong-volume', 'env', 'restarting', 'unhealthy', 'starting', 'extra', 'inactive', 'ok'] as const;
+export type PostureStatus = (typeof POSTURE_STATUSES)[number];
+
+export interface PostureProblem {
+  readonly status: Exclude<PostureStatus, 'ok' | 'inactive'>;
+  /** One short phrase: `old image: runs sha256:…, shop-api:2 is sha256:…`. Env names only, never values. */
+  readonly text: string;
+}
+
+/** One compose service: intended (the compose file) vs running (the engine). */
+export interface PostureRow {
+  readonly service: string;
+  readonly status: PostureStatus;
+  readonly containers: readonly string[];
+  /** The intended reference (or `(build)`), and the image IDs the containers run. */
+  readonly image: { readonly intended?: string; readonly intendedId?: string; readonly running: readonly string[] };
+  readonly problems: readonly PostureProblem[];
+}
+
+/** Intended vs running, per compose service (`pathproof posture`, DESIGN §7). */
+export interface Posture {
+  readonly project: string;
+  readonly file: string;
+  readonly engine: string;
+  readonly consistent: boolean;
+  readonly rows: readonly PostureRow[];
+}
+
+/**
+ * The posture a run recorded (`intended:` of pathproof.yaml), read once its journeys finished.
+ * `unavailable` when the engine could not be asked: a warning of the run, never its verdict.
+ */
+export type RunPosture =
+  | (Posture & {
+      readonly status: 'read';
+      /** When it was read (ISO 8601). */
+      readonly at: string;
+      /** One line naming exactly which services drift: `partial deployment: stale: worker — as intended: api`. */
+      readonly summary: string;
+    })
+  | {
+      readonly status: 'unavailable';
+      readonly file: string;
+      readonly project: string;
+      readonly at: string;
+      /** The engine fault (ENGINE_UNREACHABLE, …). */
+      readonly code: string;
+      readonly message: string;
+    };
+
 export type RunStatus = 'running' | 'complete' | 'interrupted';
 
 /** `run.json` (DESIGN §6). Fields are stable: add freely, rename never. */
@@ -694,6 +745,8 @@ export interface RunResult {
   readonly continues?: string;
   /** Problems with the run itself (unwritable report dir, reporter failure…). */
   readonly warnings?: readonly string[];
+  /** With `intended:` in pathproof.yaml: intended vs running containers, read after the journeys. */
+  readonly posture?: RunPosture;
 }
 
 /** Exit codes (DESIGN §3). */

@@ -73,6 +73,7 @@ function header(run: RunResult, pending: readonly string[]): SafeHtml {
     <div><dt>started</dt><dd><time datetime="${run.startedAt}">${utc(run.startedAt)}</time></dd></div>
     <div><dt>duration</dt><dd>${formatDuration(run.durationMs)}</dd></div>
     ${run.exitCode !== undefined ? html`<div><dt>exit code</dt><dd>${run.exitCode}</dd></div>` : ''}
+    ${run.posture?.status === 'read' ? html`<div><dt>posture</dt><dd>${run.posture.summary}</dd></div>` : ''}
   </dl>
   ${brokenByLayer(run.journeys)}
   <ul class="counts">${chip('failed', 'failed')}${chip('error', 'could not verify')}${chip('flaky', 'flaky')}${chip('passed', 'passed')}${chip('skipped', 'skipped')}</ul>
