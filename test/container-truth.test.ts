@@ -6,8 +6,11 @@
  * Covered: the moved tag, a container not recreated after --deployed-at, a missing
  * artifact, a dead container (exit code), an OOM kill (where the engine can limit
  * memory), an unhealthy one, the wrong volume, no match, an ambiguous selector, an
- * unreachable engine (exit 3, outcome error), a container recreated during --wait (the wait
- * holds, the stages pass), and posture against docker-compose v1
+ * unreachable engine (exit 3, outcome error), endpoint mapping (a port published on a bridge
+ * network, by the checked container or another one, a container's own address, the host
+ * network where it cannot be told), a container recreated during --wait (the wait holds, the
+ * stages pass), every run's posture with intended: (a partial deployment, an engine that
+ * cannot be asked, a malformed compose file), and posture against docker-compose v1
  * driving the same engine: consistent, then a stale service and the wrong volume.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,7 +36,7 @@ const httpd = (port: number) => `CMD ["/bin/httpd", "-f", "-p", "127.0.0.1:${por
 beforeAll(async () => {
   if (skip) return;
   engine = await startDockerEngine();
-  for (const name of ['ok', 'moved', 'stale', 'noartifact', 'unhealthy', 'volume', 'twin1', 'twin2', 'compose', 'wait', 'intended']) ports[name] = await freePort();
+  for (const name of ['ok', 'moved', 'stale', 'noartifact', 'unhealthy', 'volume', 'twin1', 'twin2', 'compose', 'wait', 'intended', 'published']) ports[name] = await freePort();
 }, 60_000);
 
 afterAll(async () => {
@@ -231,6 +234,14 @@ describe.skipIf(skip !== undefined)('runtime.container against a real engine', (
     expect(ambiguous.error?.message).toMatch(/^2 containers match label app=twins: api-twin[12] \(running\), api-twin[12] \(running\) — narrow runtime.container/);
   });
 
+  it('endpoint mapping on the host network: recorded as not determined, saying why', () => {
+    const ok = journey(result.run, 'ok');
+    expect(ok.runtime?.container?.endpoint).toMatchObject({ kind: 'unmapped', target: `127.0.0.1:${ports.ok}` });
+    const endpoint = ok.runtime?.container?.endpoint;
+    expect(endpoint?.kind === 'unmapped' && endpoint.why).toMatch(new RegExp(`^no container publishes port ${ports.ok}; \\d+ containers run \\(.*\\) on the host network, where the engine cannot tell which one listens on it$`));
+    expect(result.cli.stdout).toMatch(/target {2}127\.0\.0\.1:\d+ → not determined: no container publishes port \d+; .* on the host network/);
+  });
+
   it('the console shows the verdicts in one line each', () => {
     expect(result.cli.stdout).toContain('moved-tag');
     expect(result.cli.stdout).toMatch(/served {2}container web-moved \(sha256:[0-9a-f]{12} from shop-web:1, running\)/);
@@ -264,6 +275,73 @@ describe.skipIf(skip !== undefined)('runtime.container against a real engine', (
   });
 });
 
+describe.skipIf(skip !== undefined)('endpoint mapping on a real engine: the container that owns the target’s port', () => {
+  let network: string | undefined;
+  let edgeAddress = '';
+  let result: Run;
+
+  beforeAll(async () => {
+    const docker = engine!.docker;
+    // Published ports need a bridge network; the test engine has no default one (--bridge=none).
+    try {
+      await docker(['network', 'create', 'pp-edge']);
+      network = 'pp-edge';
+    } catch (error) {
+      console.warn(`published-port mapping not tested: ${(error as Error).message}`);
+      return;
+    }
+    await engine!.importImage('pp-edge:1', { files: { 'www/index.html': 'edge' } });
+    const compose = (service: string) => ['--label', 'com.docker.compose.project=edgeshop', '--label', `com.docker.compose.service=${service}`];
+    await docker(['run', '-d', '--name', 'edge', '--network', network, '-p', `127.0.0.1:${ports.published}:80`, ...compose('edge'), 'pp-edge:1', '/bin/httpd', '-f', '-p', '80', '-h', '/www']);
+    await docker(['run', '-d', '--name', 'backend', '--network', network, ...compose('backend'), 'pp-edge:1', '/bin/httpd', '-f', '-p', '80', '-h', '/www']);
+    edgeAddress = await engine!.waitFor('edge', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, (ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip));
+    result = await runJourneys({
+      // The target's port is published by the container checked…
+      mapped: containerJourney(['name: edge'], ports.published),
+      // …by another one than the container checked (a proxy in front of it, or the wrong one)…
+      elsewhere: containerJourney(['name: backend'], ports.published),
+      // …while the check names a container that does not exist: the hint says who answers.
+      'wrong-name': containerJourney(['name: api-gone'], ports.published),
+      // A container's own address (pathproof inside the network, the target a service name).
+      address: ['target: http://' + edgeAddress + ':80', 'runtime:', '  container: { name: edge }', 'entry:', '  - request: GET /'],
+    });
+  }, 90_000);
+
+  it('the port published by the container checked: mapped to it, with its compose service', (ctx) => {
+    if (!network) ctx.skip('no bridge network on this engine');
+    const mapped = journey(result.run, 'mapped');
+    expect(mapped.outcome).toBe('passed');
+    expect(mapped.runtime?.container?.endpoint).toMatchObject({
+      kind: 'mapped',
+      target: `127.0.0.1:${ports.published}`,
+      container: { name: 'edge', port: '80/tcp', image: 'pp-edge:1', compose: { project: 'edgeshop', service: 'edge' } },
+      selected: true,
+    });
+    expect(result.cli.stdout).not.toContain('mapped (');
+  });
+
+  it('published by another container than the one checked: recorded, and the console says which', (ctx) => {
+    if (!network) ctx.skip('no bridge network on this engine');
+    const elsewhere = journey(result.run, 'elsewhere');
+    expect(elsewhere.runtime?.container?.endpoint).toMatchObject({ kind: 'mapped', container: { name: 'edge' }, selected: false });
+  });
+
+  it('no container matches, but another serves the target: endpoint, and the hint names who answers', (ctx) => {
+    if (!network) ctx.skip('no bridge network on this engine');
+    const wrong = journey(result.run, 'wrong-name');
+    expect(wrong).toMatchObject({ outcome: 'failed', layer: 'endpoint' });
+    expect(wrong.hint).toBe(
+      `no container matches name api-gone, but the target 127.0.0.1:${ports.published} is served by container edge (service edge): the check names another container than the one that answers — fix the selector or the target before the proxy or the code`,
+    );
+    expect(result.cli.stdout).toContain(`target  127.0.0.1:${ports.published} → container edge (service edge, 80/tcp)`);
+  });
+
+  it('a target at a container’s own address: mapped to that container', (ctx) => {
+    if (!network) ctx.skip('no bridge network on this engine');
+    expect(journey(result.run, 'address').runtime?.container?.endpoint).toMatchObject({ kind: 'mapped', target: `${edgeAddress}:80`, container: { name: 'edge', port: '80/tcp' }, selected: true });
+  });
+});
+
 describe.skipIf(skip !== undefined)('--wait on a real engine: a container recreated during the wait', () => {
   it('the old container runs when the run starts; the wait holds once the new one runs, then the stages pass', async () => {
     const docker = engine!.docker;
@@ -291,8 +369,8 @@ describe.skipIf(skip !== undefined)('--wait on a real engine: a container recrea
       expect(cart.runtime?.wait?.ended).toBe('held');
       expect(cart.runtime?.wait?.polls).toBeGreaterThanOrEqual(2);
       expect(cart.runtime?.container?.container?.image.id).toBe(intended);
-      // Every poll listed the containers, and the attempt looked once more before the stages.
-      expect(proxy.count('/containers/json')).toBe((cart.runtime?.wait?.polls ?? 0) + 1);
+      // Every poll asked the engine, and the attempt looked once more before the stages.
+      expect(proxy.count('/containers/json')).toBeGreaterThanOrEqual((cart.runtime?.wait?.polls ?? 0) + 1);
     } finally {
       await proxy.close();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brokenByProtects, groupByProtects } from './attention.js';
+import { brokenByProtects, endpointText, groupByProtects } from './attention.js';
 import type { Protects } from './attention.js';
 import { MIXED_RUN, PROTECTS_RUN } from './run.fixtures.js';
 
@@ -28,5 +28,18 @@ describe('brokenByProtects', () => {
 
   it('says nothing when no broken journey says what it protects', () => {
     expect(brokenByProtects(MIXED_RUN.journeys)).toBeUndefined();
+  });
+});
+
+describe('endpointText', () => {
+  it.each<[Parameters<typeof endpointText>[0], string]>([
+    [
+      { kind: 'mapped', target: '127.0.0.1:8080', container: { id: 'a', name: 'shop-web-1', port: '80/tcp', compose: { project: 'shop', service: 'web' } }, selected: true },
+      '127.0.0.1:8080 → container shop-web-1 (service web, 80/tcp, the one checked)',
+    ],
+    [{ kind: 'mapped', target: 'api:3000', container: { id: 'a', name: 'api', port: '3000/tcp' }, selected: false }, 'api:3000 → container api (3000/tcp)'],
+    [{ kind: 'unmapped', target: '127.0.0.1:8080', why: 'no container publishes port 8080' }, '127.0.0.1:8080 → not determined: no container publishes port 8080'],
+  ])('%j', (mapping, text) => {
+    expect(endpointText(mapping)).toBe(text);
   });
 });

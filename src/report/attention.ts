@@ -2,7 +2,7 @@
  * What a report shows for a journey that needs attention (failed, error, or flaky: the
  * attempt that was retried away), read through the result unions — no `a ?? b ?? 'unknown'`.
  */
-import type { Failure, JourneyResult, Layer, Phase, RunnerError, StepResult, StoppedAttempt } from '../result/types.js';
+import type { EndpointMapping, Failure, JourneyResult, Layer, Phase, RunnerError, StepResult, StoppedAttempt } from '../result/types.js';
 
 export interface Attention {
   /** The attempt that stopped (the last one, or for a flaky journey the one retried away). */
@@ -109,4 +109,15 @@ export function brokenByProtects(journeys: readonly JourneyResult[], name: (jour
   return groupByProtects(broken)
     .map((group) => `${group.protects ?? 'without protects:'}${group.protects === undefined ? '' : ':'} ${group.journeys.map(name).join(', ')}`)
     .join(' · ');
+}
+
+/**
+ * Endpoint mapping in words: `127.0.0.1:8080 → container shop-web-1 (service web, 80/tcp)`, or
+ * `127.0.0.1:8080 → not determined: no container publishes port 8080; …`.
+ */
+export function endpointText(mapping: EndpointMapping): string {
+  if (mapping.kind === 'unmapped') return `${mapping.target} → not determined: ${mapping.why}`;
+  const { container } = mapping;
+  const details = [container.compose ? `service ${container.compose.service}` : undefined, container.port, mapping.selected ? 'the one checked' : undefined].filter(Boolean);
+  return `${mapping.target} → container ${container.name} (${details.join(', ')})`;
 }

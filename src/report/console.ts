@@ -3,7 +3,7 @@
  * stage ladder, layer, hint and failing assertion, then one summary line.
  */
 import { formatDuration } from '../util/format.js';
-import { attemptSummary, attentionOf, groupByProtects, protectsTitle } from './attention.js';
+import { attemptSummary, attentionOf, endpointText, groupByProtects, protectsTitle } from './attention.js';
 import type { AttemptResult, JourneyResult, Outcome, Phase, RunResult, WaitRecord } from '../result/types.js';
 import { STAGES } from '../result/types.js';
 import { describeTransition, hasCodes, transitionCodes } from '../classify/transition.js';
@@ -134,6 +134,7 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     if (runtime?.servedBy) served.push(runtime.servedBy);
     if (runtime?.remoteAddress) served.push(runtime.remoteAddress);
     if (served.length > 0) out.push(`    ${dim('served')}  ${served.join(' · ')}`);
+    if (runtime?.container?.endpoint) out.push(`    ${dim('target')}  ${endpointText(runtime.container.endpoint)}`);
     if (runtime?.wait) out.push(`    ${dim('wait  ')}  ${waitText(runtime.wait)}`);
     const t = result.transition;
     if (t && t.kind !== 'new') {

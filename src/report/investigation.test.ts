@@ -195,3 +195,13 @@ describe('the investigation record leads with the posture (intended: of pathproo
     expect(renderInvestigation(buildInvestigation(MIXED_RUN, 'rollback'))).not.toContain('Posture');
   });
 });
+
+describe('the investigation record says which container serves the target', () => {
+  it('in the versions table, beside who answered', () => {
+    const endpoint = { kind: 'mapped', target: '127.0.0.1:8080', container: { id: 'a', name: 'shop-web-1', port: '80/tcp' }, selected: false } as const;
+    const journey: JourneyResult = { ...JOURNEYS.failed, runtime: { ...JOURNEYS.failed.runtime, container: { selector: 'name shop-api', endpoint } } };
+    const record = buildInvestigation(runOf([journey]), 'rollback');
+    expect(record.versions[0]?.endpoint).toBe('127.0.0.1:8080 → container shop-web-1 (80/tcp)');
+    expect(renderInvestigation(record)).toContain('| pathproof-demo · 127.0.0.1:8080 → container shop-web-1 (80/tcp) |');
+  });
+});

@@ -20,7 +20,7 @@ import { describeTransition } from '../classify/transition.js';
 import { nextChecks } from '../classify/hints.js';
 import { formatDuration } from '../util/format.js';
 import { evidenceOf, failureLines, finishedAt, shownAttempt } from './failure-detail.js';
-import { groupByProtects, protectsTitle } from './attention.js';
+import { endpointText, groupByProtects, protectsTitle } from './attention.js';
 import type { Protects } from './attention.js';
 import { writeJsonAtomic } from './json.js';
 import { cell, code, codeCell, table, text } from './markdown.js';
@@ -44,6 +44,8 @@ export interface VersionSeen {
   readonly matches?: boolean;
   readonly environment?: { readonly expected?: string; readonly served?: string };
   readonly servedBy?: string;
+  /** Endpoint mapping (runtime.container): which container owns the target's port, or why that is not known. */
+  readonly endpoint?: string;
 }
 
 export interface PathBack {
@@ -195,6 +197,7 @@ export function buildInvestigation(run: RunResult, why: InvestigationRecord['why
         ...(known ? { matches: version.expected === version.served } : {}),
         ...(j.runtime?.environment ? { environment: { expected: j.runtime.environment.expected, served: j.runtime.environment.served } } : {}),
         ...(j.runtime?.servedBy ? { servedBy: j.runtime.servedBy } : {}),
+        ...(j.runtime?.container?.endpoint ? { endpoint: endpointText(j.runtime.container.endpoint) } : {}),
       };
     });
   const transitions = run.journeys
@@ -321,7 +324,7 @@ export function renderInvestigation(record: InvestigationRecord): string {
           codeCell(v.expected) || '—',
           (v.matches === false ? `**${codeCell(v.served)}** (drift)` : codeCell(v.served)) || '—',
           v.environment ? `${codeCell(v.environment.served)}${v.environment.expected && v.environment.expected !== v.environment.served ? ` (intended ${codeCell(v.environment.expected)})` : ''}` : '',
-          cell(v.servedBy),
+          cell([v.servedBy, v.endpoint].filter(Boolean).join(' · ')),
         ]),
       ),
       '',

@@ -513,8 +513,34 @@ export interface ContainerFileStat {
   readonly linkTarget?: string;
 }
 
+/**
+ * Endpoint mapping (DESIGN §7, first in the operator's order): which container receives the
+ * connections to the journey's target, as the engine says. `mapped` when a running container
+ * publishes the target's port on the engine's host; `unmapped` with why it cannot be told
+ * (the host network, a target on another host, nothing published there, several candidates).
+ */
+export type EndpointMapping =
+  | {
+      readonly kind: 'mapped';
+      /** `127.0.0.1:8080`: the target's host and port. */
+      readonly target: string;
+      readonly container: {
+        readonly id: string;
+        readonly name: string;
+        /** `80/tcp`: the port inside the container it is published from. */
+        readonly port: string;
+        readonly image?: string;
+        readonly compose?: { readonly project: string; readonly service: string };
+      };
+      /** True when it is the container `runtime.container` selected. */
+      readonly selected: boolean;
+    }
+  | { readonly kind: 'unmapped'; readonly target: string; readonly why: string };
+
 /** Container truth seen during an attempt (`runtime.container`), recorded as evidence. */
 export interface ContainerTruth {
+  /** Which container owns the journey's target port, when the engine can tell (`target:` needed). */
+  readonly endpoint?: EndpointMapping;
   /** How the container was selected: `service api (project shop)`, `name shop-api`, `label app=shop`. */
   readonly selector: string;
   /** Where it was asked: `docker engine at unix:///var/run/docker.sock (API 1.41)`. */

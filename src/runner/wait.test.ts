@@ -48,6 +48,9 @@ function engine(answers: readonly Answer[]): PlatformSource & { readonly listedA
     async statPath(_id, path) {
       return { path, exists: true, type: 'directory' };
     },
+    async mapEndpoint(target) {
+      return { kind: 'unmapped', target: `${target.host}:${target.port}`, why: 'a stub engine publishes nothing' };
+    },
     async close() {},
   };
 }
