@@ -6,7 +6,11 @@
  * Covered: the moved tag, a container not recreated after --deployed-at, a missing
  * artifact, a dead container (exit code), an OOM kill (where the engine can limit
  * memory), an unhealthy one, the wrong volume, no match, an ambiguous selector, an
- * unreachable engine (exit 3, outcome error), and posture against docker-compose v1
+ * unreachable engine (exit 3, outcome error), endpoint mapping (a port published on a bridge
+ * network, by the checked container or another one, a container's own address, the host
+ * network where it cannot be told), a container recreated during --wait (the wait holds, the
+ * stages pass), every run's posture with intended: (a partial deployment, an engine that
+ * cannot be asked, a malformed compose file), and posture against docker-compose v1
  * driving the same engine: consistent, then a stale service and the wrong volume.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +22,7 @@ import type { CliResult } from './helpers.js';
 import { freePort } from './fixtures/nginx/nginx.js';
 import { engineSkipReason, startDockerEngine } from './fixtures/docker/engine.js';
 import type { DockerEngine } from './fixtures/docker/engine.js';
+import { startCountingProxy } from './fixtures/docker/counting-proxy.js';
 
 const skip = engineSkipReason();
 if (skip) console.warn(`container truth tests skipped: ${skip}`);
@@ -31,7 +36,7 @@ const httpd = (port: number) => `CMD ["/bin/httpd", "-f", "-p", "127.0.0.1:${por
 beforeAll(async () => {
   if (skip) return;
   engine = await startDockerEngine();
-  for (const name of ['ok', 'moved', 'stale', 'noartifact', 'unhealthy', 'volume', 'twin1', 'twin2', 'compose']) ports[name] = await freePort();
+  for (const name of ['ok', 'moved', 'stale', 'noartifact', 'unhealthy', 'volume', 'twin1', 'twin2', 'compose', 'wait', 'intended', 'published']) ports[name] = await freePort();
 }, 60_000);
 
 afterAll(async () => {
@@ -229,6 +234,14 @@ describe.skipIf(skip !== undefined)('runtime.container against a real engine', (
     expect(ambiguous.error?.message).toMatch(/^2 containers match label app=twins: api-twin[12] \(running\), api-twin[12] \(running\) — narrow runtime.container/);
   });
 
+  it('endpoint mapping on the host network: recorded as not determined, saying why', () => {
+    const ok = journey(result.run, 'ok');
+    expect(ok.runtime?.container?.endpoint).toMatchObject({ kind: 'unmapped', target: `127.0.0.1:${ports.ok}` });
+    const endpoint = ok.runtime?.container?.endpoint;
+    expect(endpoint?.kind === 'unmapped' && endpoint.why).toMatch(new RegExp(`^no container publishes port ${ports.ok}; \\d+ containers run \\(.*\\) on the host network, where the engine cannot tell which one listens on it$`));
+    expect(result.cli.stdout).toMatch(/target {2}127\.0\.0\.1:\d+ → not determined: no container publishes port \d+; .* on the host network/);
+  });
+
   it('the console shows the verdicts in one line each', () => {
     expect(result.cli.stdout).toContain('moved-tag');
     expect(result.cli.stdout).toMatch(/served {2}container web-moved \(sha256:[0-9a-f]{12} from shop-web:1, running\)/);
@@ -260,6 +273,108 @@ describe.skipIf(skip !== undefined)('runtime.container against a real engine', (
     expect(ok.error?.code).toBe('ENGINE_UNREACHABLE');
     expect(ok.error?.message).toContain(`no engine socket at ${engine!.dir}/nowhere.sock (ENOENT)`);
   });
+});
+
+describe.skipIf(skip !== undefined)('endpoint mapping on a real engine: the container that owns the target’s port', () => {
+  let network: string | undefined;
+  let edgeAddress = '';
+  let result: Run;
+
+  beforeAll(async () => {
+    const docker = engine!.docker;
+    // Published ports need a bridge network; the test engine has no default one (--bridge=none).
+    try {
+      await docker(['network', 'create', 'pp-edge']);
+      network = 'pp-edge';
+    } catch (error) {
+      console.warn(`published-port mapping not tested: ${(error as Error).message}`);
+      return;
+    }
+    await engine!.importImage('pp-edge:1', { files: { 'www/index.html': 'edge' } });
+    const compose = (service: string) => ['--label', 'com.docker.compose.project=edgeshop', '--label', `com.docker.compose.service=${service}`];
+    await docker(['run', '-d', '--name', 'edge', '--network', network, '-p', `127.0.0.1:${ports.published}:80`, ...compose('edge'), 'pp-edge:1', '/bin/httpd', '-f', '-p', '80', '-h', '/www']);
+    await docker(['run', '-d', '--name', 'backend', '--network', network, ...compose('backend'), 'pp-edge:1', '/bin/httpd', '-f', '-p', '80', '-h', '/www']);
+    edgeAddress = await engine!.waitFor('edge', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, (ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip));
+    result = await runJourneys({
+      // The target's port is published by the container checked…
+      mapped: containerJourney(['name: edge'], ports.published),
+      // …by another one than the container checked (a proxy in front of it, or the wrong one)…
+      elsewhere: containerJourney(['name: backend'], ports.published),
+      // …while the check names a container that does not exist: the hint says who answers.
+      'wrong-name': containerJourney(['name: api-gone'], ports.published),
+      // A container's own address (pathproof inside the network, the target a service name).
+      address: ['target: http://' + edgeAddress + ':80', 'runtime:', '  container: { name: edge }', 'entry:', '  - request: GET /'],
+    });
+  }, 90_000);
+
+  it('the port published by the container checked: mapped to it, with its compose service', (ctx) => {
+    if (!network) ctx.skip('no bridge network on this engine');
+    const mapped = journey(result.run, 'mapped');
+    expect(mapped.outcome).toBe('passed');
+    expect(mapped.runtime?.container?.endpoint).toMatchObject({
+      kind: 'mapped',
+      target: `127.0.0.1:${ports.published}`,
+      container: { name: 'edge', port: '80/tcp', image: 'pp-edge:1', compose: { project: 'edgeshop', service: 'edge' } },
+      selected: true,
+    });
+    expect(result.cli.stdout).not.toContain('mapped (');
+  });
+
+  it('published by another container than the one checked: recorded, and the console says which', (ctx) => {
+    if (!network) ctx.skip('no bridge network on this engine');
+    const elsewhere = journey(result.run, 'elsewhere');
+    expect(elsewhere.runtime?.container?.endpoint).toMatchObject({ kind: 'mapped', container: { name: 'edge' }, selected: false });
+  });
+
+  it('no container matches, but another serves the target: endpoint, and the hint names who answers', (ctx) => {
+    if (!network) ctx.skip('no bridge network on this engine');
+    const wrong = journey(result.run, 'wrong-name');
+    expect(wrong).toMatchObject({ outcome: 'failed', layer: 'endpoint' });
+    expect(wrong.hint).toBe(
+      `no container matches name api-gone, but the target 127.0.0.1:${ports.published} is served by container edge (service edge): the check names another container than the one that answers — fix the selector or the target before the proxy or the code`,
+    );
+    expect(result.cli.stdout).toContain(`target  127.0.0.1:${ports.published} → container edge (service edge, 80/tcp)`);
+  });
+
+  it('a target at a container’s own address: mapped to that container', (ctx) => {
+    if (!network) ctx.skip('no bridge network on this engine');
+    expect(journey(result.run, 'address').runtime?.container?.endpoint).toMatchObject({ kind: 'mapped', target: `${edgeAddress}:80`, container: { name: 'edge', port: '80/tcp' }, selected: true });
+  });
+});
+
+describe.skipIf(skip !== undefined)('--wait on a real engine: a container recreated during the wait', () => {
+  it('the old container runs when the run starts; the wait holds once the new one runs, then the stages pass', async () => {
+    const docker = engine!.docker;
+    const serve = (image: string) => ['run', '-d', '--name', 'cart', '--network', 'host', image, '/bin/httpd', '-f', '-p', `127.0.0.1:${ports.wait}`, '-h', '/www'];
+    await engine!.importImage('shop-cart:1', { files: { 'www/index.html': 'cart 1' } });
+    const intended = await engine!.importImage('shop-cart:2', { files: { 'www/index.html': 'cart 2', 'app/dist/cart/': '' } });
+    await docker(serve('shop-cart:1'));
+    // pathproof talks to the engine through a counting pipe: the container is recreated once
+    // the first poll has asked for it, never after a guessed delay.
+    const proxy = await startCountingProxy(engine!.socketPath, engine!.dir);
+    try {
+      const running = runJourneys(
+        { cart: containerJourney(['name: cart', 'expect: { image: "shop-cart:2", files: [/app/dist/cart] }'], ports.wait) },
+        ['--wait', '1m'],
+        { DOCKER_HOST: proxy.host },
+      );
+      await proxy.seen('/containers/json', 1);
+      await docker(['rm', '-f', 'cart']);
+      await docker(serve('shop-cart:2'));
+      const { cli, run } = await running;
+      expect(cli.code, cli.stdout + cli.stderr).toBe(0);
+      expect(run.trigger.waitMs).toBe(60_000);
+      const cart = journey(run, 'cart');
+      expect(cart.outcome).toBe('passed');
+      expect(cart.runtime?.wait?.ended).toBe('held');
+      expect(cart.runtime?.wait?.polls).toBeGreaterThanOrEqual(2);
+      expect(cart.runtime?.container?.container?.image.id).toBe(intended);
+      // Every poll asked the engine, and the attempt looked once more before the stages.
+      expect(proxy.count('/containers/json')).toBeGreaterThanOrEqual((cart.runtime?.wait?.polls ?? 0) + 1);
+    } finally {
+      await proxy.close();
+    }
+  }, 90_000);
 });
 
 const compose = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].some((p) => {
@@ -358,5 +473,91 @@ describe.skipIf(skip !== undefined || !compose)('pathproof posture against docke
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^broken\.yml:\d+:\d+ {2}YAML: /);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe.skipIf(skip !== undefined || !compose)('every run records the posture (intended: in pathproof.yaml)', () => {
+  let dir: string;
+  const run = async (out: string, args: string[] = [], env: Record<string, string> = {}) => {
+    const cli = await runCli(['run', '--out', out, ...args], { cwd: dir, env: { DOCKER_HOST: engine?.host, ...env }, timeoutMs: 60_000 });
+    let result: RunResult;
+    try {
+      result = JSON.parse(readFileSync(join(dir, out, 'run.json'), 'utf8')) as RunResult;
+    } catch (error) {
+      throw new Error(`no run.json (exit ${cli.code}):\n${cli.stdout}\n${cli.stderr}`, { cause: error });
+    }
+    return { cli, run: result };
+  };
+
+  beforeAll(async () => {
+    dir = join(tempDir('pathproof-intended-'), 'shop');
+    mkdirSync(join(dir, 'journeys'), { recursive: true });
+    await engine!.importImage('pi-web:1', { files: { 'www/index.html': 'web' } });
+    await engine!.importImage('pi-worker:1', {});
+    writeFileSync(
+      join(dir, 'docker-compose.yml'),
+      [
+        'version: "3.7"',
+        'services:',
+        '  web:',
+        '    image: pi-web:1',
+        '    network_mode: host',
+        `    command: ["/bin/httpd", "-f", "-p", "127.0.0.1:${ports.intended}", "-h", "/www"]`,
+        '  worker:',
+        '    image: pi-worker:1',
+        '    network_mode: host',
+        '    command: ["/bin/sleep", "3600"]',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'pathproof.yaml'), 'intended: { compose: docker-compose.yml }\n');
+    // A journey that never asks the engine itself: the posture is the run's, not the journey's.
+    writeFileSync(join(dir, 'journeys', 'home.yaml'), ['name: home', `target: http://127.0.0.1:${ports.intended}`, 'entry:', '  - request: GET /', ''].join('\n'));
+    const up = await engine!.run('docker-compose', ['up', '-d'], { cwd: dir });
+    if (up.code !== 0) throw new Error(`docker-compose up failed: ${up.stderr}`);
+    await engine!.waitFor('shop_web_1', '{{.State.Status}}', (s) => s === 'running');
+  }, 60_000);
+
+  it('as intended: run.json records a consistent posture', async () => {
+    const { cli, run: result } = await run('out-ok');
+    expect(cli.code, cli.stdout + cli.stderr).toBe(0);
+    expect(result.posture).toMatchObject({ status: 'read', project: 'shop', file: 'docker-compose.yml', consistent: true, summary: 'consistent: 2 of 2 services run as intended' });
+  });
+
+  it('a partial deployment (worker rebuilt, never recreated) is named exactly; the verdict stays the journeys’; the investigation leads with it', async () => {
+    await engine!.importImage('pi-worker:1', { files: { 'build.txt': '2' } });
+    const { cli, run: result } = await run('out-partial', ['--investigate']);
+    expect(cli.code, cli.stdout + cli.stderr).toBe(0);
+    expect(result.outcome).toBe('passed');
+    expect(result.posture?.status === 'read' && result.posture.summary).toBe('partial deployment: stale: worker — as intended: web');
+    expect(result.posture?.status === 'read' && result.posture.rows.map((r) => [r.service, r.status, r.containers])).toEqual([
+      ['web', 'ok', ['shop_web_1']],
+      ['worker', 'stale', ['shop_worker_1']],
+    ]);
+    expect(cli.stdout).toContain('posture  partial deployment: stale: worker — as intended: web (project shop)');
+    const investigation = readFileSync(join(dir, 'out-partial', 'investigation.md'), 'utf8');
+    expect(investigation.split('\n').find((l) => l.startsWith('## '))).toBe('## Posture: intended vs running');
+    expect(investigation).toMatch(/\| `worker` \| \*\*stale\*\* \| shop_worker_1 \| pi-worker:1 @ sha256:[0-9a-f]{12} \| old image: runs sha256:[0-9a-f]{12}, pi-worker:1 is sha256:[0-9a-f]{12} \|/);
+    const record = JSON.parse(readFileSync(join(dir, 'out-partial', 'investigation.json'), 'utf8')) as { posture?: { summary?: string } };
+    expect(record.posture?.summary).toBe('partial deployment: stale: worker — as intended: web');
+  });
+
+  it('an engine that cannot be asked: a warning, and the verdict is the journeys’ (exit 0)', async () => {
+    const { cli, run: result } = await run('out-noengine', [], { DOCKER_HOST: `unix://${engine!.dir}/nowhere.sock` });
+    expect(cli.code, cli.stdout + cli.stderr).toBe(0);
+    expect(result.posture).toMatchObject({ status: 'unavailable', code: 'ENGINE_UNREACHABLE', project: 'shop' });
+    expect(result.warnings?.some((w) => w.startsWith('posture not read (ENGINE_UNREACHABLE): no engine socket at'))).toBe(true);
+    expect(cli.stdout).toContain('warning: posture not read (ENGINE_UNREACHABLE)');
+  });
+
+  it('a malformed compose file named by intended: is exit 2 with file:line:col, before anything runs', async () => {
+    const broken = join(tempDir('pathproof-intended-broken-'), 'shop');
+    mkdirSync(join(broken, 'journeys'), { recursive: true });
+    writeFileSync(join(broken, 'pathproof.yaml'), 'intended: { compose: compose.yml }\n');
+    writeFileSync(join(broken, 'compose.yml'), 'services:\n  web:\n    image: [pi-web\n');
+    writeFileSync(join(broken, 'journeys', 'home.yaml'), ['name: home', `target: http://127.0.0.1:${ports.intended}`, 'entry:', '  - request: GET /', ''].join('\n'));
+    const cli = await runCli(['run', '--out', 'out'], { cwd: broken, env: { DOCKER_HOST: engine?.host }, timeoutMs: 60_000 });
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toMatch(/^compose\.yml:\d+:\d+ {2}YAML: /);
   });
 });

@@ -153,4 +153,26 @@ describe('classifyContainer', () => {
       'container shop-api-1 (0f2b974045d6) selected by service api (project shop) via docker engine at unix:///var/run/docker.sock (API 1.41); also failing: env APP_ENV (unset) == "production"',
     );
   });
+
+  it('no container matches, but another container serves the target: the hint says the check names the wrong one', () => {
+    const endpoint = {
+      kind: 'mapped',
+      target: '127.0.0.1:8080',
+      container: { id: 'c0ffee', name: 'shop-web-1', port: '80/tcp', compose: { project: 'shop', service: 'web' } },
+      selected: false,
+    } as const;
+    const failure = classify(undefined, containerTruth({ endpoint }, null));
+    expect(failure?.layer).toBe('endpoint');
+    expect(failure?.hint).toBe(
+      'no container matches service api (project shop), but the target 127.0.0.1:8080 is served by container shop-web-1 (service web): the check names another container than the one that answers — fix the selector or the target before the proxy or the code',
+    );
+    expect(failure?.reason).toContain('nothing matched service api (project shop) via docker engine at unix:///var/run/docker.sock (API 1.41); the target 127.0.0.1:8080 is served by container shop-web-1');
+  });
+
+  it('the target served by the selected container adds nothing; by another one, the reason says so', () => {
+    const mapping = (selected: boolean) => ({ kind: 'mapped', target: '127.0.0.1:8080', container: { id: 'x', name: selected ? 'shop-api-1' : 'shop-old-1', port: '80/tcp' }, selected }) as const;
+    const failing = { image: 'shop-api:2.0.3' };
+    expect(classify(failing, containerTruth({ endpoint: mapping(true) }, { image: { id: OLD_ID } }))?.reason).not.toContain('served by');
+    expect(classify(failing, containerTruth({ endpoint: mapping(false) }, { image: { id: OLD_ID } }))?.reason).toContain('; the target 127.0.0.1:8080 is served by container shop-old-1');
+  });
 });

@@ -7,6 +7,7 @@
  *
  * Hint forms (stable; tests assert them):
  * - `no container matches service api (project shop): …`
+ * - `no container matches name shop-api, but the target 127.0.0.1:8080 is served by container shop-web-1 (service web): …`
  * - `container shop-api-1 exited (exit code 137, OOM-killed): …`
  * - `/app/dist/modules/workflow is missing in container shop-api-1 …`
  * - `container shop-api-1 runs sha256:… but shop-api:2.0.3 is now sha256:…: the tag moved …`
@@ -56,11 +57,14 @@ export function classifyContainer(input: ContainerFailureInput): Failure | undef
   const who = container ? `${container.name} (${short(container.id)})` : undefined;
   const also = rest.length > 0 ? `; also failing: ${rest.map((f) => f.assertion.expression).join('; ')}` : '';
   const where = input.truth.engine ? ` via ${input.truth.engine}` : '';
+  // Endpoint mapping, when the target's port belongs to another container than the one checked.
+  const endpoint = input.truth.endpoint;
+  const elsewhere = endpoint?.kind === 'mapped' && !endpoint.selected ? `; the target ${endpoint.target} is served by container ${endpoint.container.name}` : '';
   return {
     layer: first.layer,
     message: oneLine(first.assertion.expression, 200),
     hint: hintFor(first.kind, first.assertion, input),
-    reason: oneLine(`${who ? `container ${who} selected by` : 'nothing matched'} ${input.truth.selector}${where}${also}`, 400),
+    reason: oneLine(`${who ? `container ${who} selected by` : 'nothing matched'} ${input.truth.selector}${where}${elsewhere}${also}`, 400),
   };
 }
 
@@ -69,8 +73,14 @@ function hintFor(kind: ContainerCheckKind, failed: AssertionResult, input: Conta
   const container = truth.container;
   const name = container?.name ?? '?';
   switch (kind) {
-    case 'container.found':
+    case 'container.found': {
+      const endpoint = truth.endpoint;
+      if (endpoint?.kind === 'mapped') {
+        const service = endpoint.container.compose ? ` (service ${endpoint.container.compose.service})` : '';
+        return `no container matches ${truth.selector}, but the target ${endpoint.target} is served by container ${endpoint.container.name}${service}: the check names another container than the one that answers — fix the selector or the target before the proxy or the code`;
+      }
       return `no container matches ${truth.selector}: nothing runs to serve this journey — check \`docker ps -a\` and the deploy's own log before the proxy or the code`;
+    }
     case 'container.state': {
       const state = container?.state;
       if (!state) return `container ${name} is not running`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RETRIES, parseCli, parseDeployedAt, parseReporters } from './args.js';
+import { MAX_RETRIES, parseCli, parseDeployedAt, parseReporters, parseWait } from './args.js';
 
 function ok(argv: string[]) {
   const parsed = parseCli(argv, {});
@@ -119,6 +119,33 @@ describe('--deployed-at', () => {
   it('a bad value is one line', () => {
     const parsed = parseCli(['run', '--deployed-at', 'soon'], {});
     expect(!parsed.ok && parsed.message).toBe('--deployed-at expects an ISO 8601 time with a zone (2026-11-22T09:15:00Z) or Unix seconds, got "soon"');
+  });
+});
+
+describe('--wait', () => {
+  it.each([
+    ['2m', 120_000],
+    ['1m30s', 90_000],
+    ['500ms', 500],
+    ['0', 0],
+    ['1h', 3_600_000],
+  ])('%j → %j ms', (text, ms) => {
+    expect(parseWait(text, '--wait')).toBe(ms);
+  });
+
+  it.each([
+    ['2', '--wait expects a duration such as 30s, 2m or 1m30s, got "2"'],
+    ['soon', '--wait expects a duration such as 30s, 2m or 1m30s, got "soon"'],
+    ['2h', '--wait is at most 1h (a rollout that takes longer wants a pipeline step of its own), got "2h"'],
+  ])('%j is one line', (text, message) => {
+    expect(refused(['run', '--wait', text])).toBe(message);
+  });
+
+  it('PATHPROOF_WAIT when the flag is absent; the flag wins; a bad variable names itself', () => {
+    expect(parseCli(['run'], { PATHPROOF_WAIT: '45s' })).toMatchObject({ ok: true, args: { waitMs: 45_000 } });
+    expect(parseCli(['run', '--wait', '0'], { PATHPROOF_WAIT: '45s' })).toMatchObject({ ok: true, args: { waitMs: 0 } });
+    expect(parseCli(['run'], { PATHPROOF_WAIT: 'later' })).toEqual({ ok: false, message: 'PATHPROOF_WAIT expects a duration such as 30s, 2m or 1m30s, got "later"' });
+    expect(ok(['run']).waitMs).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 /** Command-line parsing: node's parseArgs, with errors that say what to type instead. */
 import { parseArgs } from 'node:util';
+import { parseDuration } from '../journey/schema.js';
 
 export const USAGE = `Usage: pathproof <command> [options]
 
@@ -22,6 +23,9 @@ run options:
   --deploy-id <id>        record the deploy being verified (also PATHPROOF_DEPLOY_ID)
   --deployed-at <time>    when the deploy happened (ISO 8601 or Unix seconds; also PATHPROOF_DEPLOYED_AT):
                           what runtime.container's createdAfter: deploy compares with
+  --wait <duration>       poll the runtime checks (container, version, environment, facts) until
+                          they hold, up to this long, before any stage runs (also PATHPROOF_WAIT,
+                          or wait: in pathproof.yaml; --wait 0 never waits)
   --concurrency <n>       journeys at once (default 4)
   --retries <n>           retries for every journey, 0-5 (overrides the files)
   --reporter <r>[,<r>…]   console (default); json (run.json on stdout, console on stderr); a copy of
@@ -82,6 +86,7 @@ const OPTIONS = {
   after: { type: 'string' },
   'deploy-id': { type: 'string' },
   'deployed-at': { type: 'string' },
+  wait: { type: 'string' },
   compose: { type: 'string' },
   project: { type: 'string' },
   concurrency: { type: 'string' },
@@ -132,6 +137,8 @@ export interface ParsedArgs {
   readonly deployId?: string;
   /** --deployed-at / PATHPROOF_DEPLOYED_AT, normalised to ISO 8601. */
   readonly deployedAt?: string;
+  /** --wait / PATHPROOF_WAIT in milliseconds (0: never wait, over `wait:` of pathproof.yaml). */
+  readonly waitMs?: number;
   /** posture: the compose file. */
   readonly compose?: string;
   /** posture: the compose project name. */
@@ -212,6 +219,9 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   const deployedAtText = values['deployed-at'] ?? (env.PATHPROOF_DEPLOYED_AT || undefined);
   const deployedAt = deployedAtText === undefined ? undefined : parseDeployedAt(deployedAtText);
   if (deployedAt && !deployedAt.ok) return { ok: false, message: deployedAt.message };
+  const waitText = values.wait ?? (env.PATHPROOF_WAIT || undefined);
+  const waitMs = waitText === undefined ? undefined : parseWait(waitText, values.wait === undefined ? 'PATHPROOF_WAIT' : '--wait');
+  if (waitMs instanceof Error) return { ok: false, message: waitMs.message };
   const trace = values.trace ?? 'off';
   if (trace !== 'off' && trace !== 'on-failure') return { ok: false, message: `--trace expects off or on-failure, got "${trace}"` };
   let shard: ShardArg | undefined;
@@ -259,6 +269,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       after,
       deployId: values['deploy-id'] ?? (env.PATHPROOF_DEPLOY_ID || undefined),
       deployedAt: deployedAt?.at,
+      waitMs,
       compose: values.compose,
       project: values.project,
       concurrency,
@@ -323,6 +334,17 @@ export function parseReporters(values: readonly string[]): ReporterList {
   }
   if (reporters.length === 0) reporters.push('console');
   return { ok: true, reporters, reportCopies };
+}
+
+/** The longest --wait: a rollout that takes longer wants a pipeline step of its own, not a verification hook. */
+export const MAX_WAIT_MS = 60 * 60_000;
+
+/** `--wait 2m` / PATHPROOF_WAIT: a duration up to {@link MAX_WAIT_MS}; `0` never waits. */
+export function parseWait(text: string, source: '--wait' | 'PATHPROOF_WAIT'): number | Error {
+  const ms = text.trim() === '0' ? 0 : parseDuration(text.trim());
+  if (ms === undefined) return new Error(`${source} expects a duration such as 30s, 2m or 1m30s, got "${text}"`);
+  if (ms > MAX_WAIT_MS) return new Error(`${source} is at most 1h (a rollout that takes longer wants a pipeline step of its own), got "${text}"`);
+  return ms;
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../result/clock.js';
-import type { JourneyResult, RunResult, Trigger } from '../result/types.js';
+import type { JourneyResult, RunPosture, RunResult, Trigger } from '../result/types.js';
+import type { PostureRead } from './run-posture.js';
 import type { LoadedJourney } from '../journey/load.js';
 import { STEP_REGISTRY, journeyNeedsBrowser } from '../steps/registry.js';
 import type { BrowserSupport, HttpDeps, Redactor } from '../steps/types.js';
@@ -48,6 +49,8 @@ export interface ExecuteOptions {
   readonly extra?: Record<string, unknown>;
   /** The container engine for `runtime.container` checks (built once by the command). */
   readonly containers?: ContainerDeps;
+  /** intended: of pathproof.yaml (issue #14): reads the posture once the journeys are done (src/cli/run-posture.ts). */
+  readonly posture?: PostureRead;
 }
 
 export interface ExecuteResult {
@@ -75,6 +78,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   const browser = journeys.some((j) => journeyNeedsBrowser(j.journey)) ? await options.browser() : undefined;
 
   const finished: JourneyResult[] = [];
+  let posture: RunPosture | undefined = undefined; // issue #14: set once the journeys are done
   const snapshot = (status: RunResult['status'], extra: { exitCode?: number; finishedAt?: string } = {}): RunResult =>
     summarizeRun({
       runId: options.runId,
@@ -85,7 +89,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       journeys: finished,
       ...extra,
       warnings: [...warnings, ...mux.failures.map((f) => `${f.reporter} reporter failed (${f.hook}): ${f.message}`)],
-      extra: options.extra,
+      extra: posture ? { ...options.extra, posture } : options.extra,
     });
   const withTransition = (result: JourneyResult): JourneyResult => {
     if (!history.ok || result.outcome === 'skipped') return result;
@@ -116,6 +120,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       signal: options.signal,
       stopping: options.stopping,
       containers: options.containers,
+      // --wait (issue #14): the runtime checks get trigger.waitMs from the run's start to hold (src/runner/wait.ts).
+      ...(options.trigger.waitMs ? { wait: { since: start, until: start + options.trigger.waitMs } } : {}),
     },
     { concurrency: options.concurrency },
     {
@@ -133,6 +139,9 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   finished.splice(0, finished.length, ...results.map((r) => byName.get(r.name) ?? r));
   const interrupted = options.interrupted();
   const status = interrupted ? 'interrupted' : 'complete';
+  // issue #14: the posture of an uninterrupted run; an engine fault is a warning, never the verdict.
+  posture = options.posture && !interrupted ? await options.posture(options.signal) : undefined;
+  if (posture?.status === 'unavailable') warnings.push(`posture not read (${posture.code}): ${posture.message}`);
   const provisional = snapshot(status);
   let exitCode = exitCodeFor(provisional.outcome, { interrupted, reportFailed: mux.failures.some((f) => f.essential) });
   const final = snapshot(status, { exitCode, finishedAt: clock.wallNow().toISOString() });

@@ -12,6 +12,7 @@ import { createRedactor } from '../journey/secrets.js';
 import { makeRunId } from '../runner/summary.js';
 import { consoleReporter } from '../report/console.js';
 import { executeRun } from './execute.js';
+import { planRunPosture } from './run-posture.js';
 import type { ExecuteResult } from './execute.js';
 import { buildReporters } from './reporters.js';
 import { planRerun } from './rerun.js';
@@ -69,6 +70,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       deployId: args.deployId ?? before.deployId,
       expectVersion: args.expectVersion ?? before.expectVersion,
       deployedAt: args.deployedAt ?? before.deployedAt,
+      waitMs: args.waitMs ?? before.waitMs, // --wait (issue #14)
     };
     // The earlier run's expected version and journey files: resolved again with the new arguments.
     const again = await loadSetting(args, io, options.extraEnv ? { extraEnv: options.extraEnv } : {});
@@ -128,6 +130,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     ...(expectVersion ? { expectVersion } : {}),
     ...(args.env ? { env: args.env } : {}),
     ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}),
+    // --wait (issue #14): --wait / PATHPROOF_WAIT over pathproof.yaml's wait:; executeRun reads it from here.
+    ...((args.waitMs ?? setting.config.wait) ? { waitMs: args.waitMs ?? setting.config.wait } : {}),
   };
 
   const jsonOnStdout = args.reporters.includes('json');
@@ -149,7 +153,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     config: setting.config,
     concurrency,
     trace: args.trace,
-    containers: selected.some((j) => j.journey.runtime?.container) ? 'required' : 'none',
+    // intended: of pathproof.yaml (issue #14) records the posture in every run: it needs the engine too.
+    containers: selected.some((j) => j.journey.runtime?.container) || setting.config.intended ? 'required' : 'none',
     ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}),
   });
   if (!built.ok) {
@@ -157,6 +162,22 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     return EXIT.invalid;
   }
   const machinery = built.machinery;
+
+  // intended: of pathproof.yaml: the compose file is read now (exit 2 when malformed), the posture after the journeys.
+  const posture = await planRunPosture({
+    intended: setting.config.intended,
+    cwd: io.cwd,
+    env: io.env,
+    source: machinery.containers?.source,
+    clock,
+    redactor,
+    ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}),
+  });
+  if (!posture.ok) {
+    printDiagnostics(io, posture.diagnostics);
+    await machinery.close();
+    return EXIT.invalid;
+  }
   const interrupts = watchInterrupts(io, GRACE_MS, (signal) => human(`\n${signal}: no new journeys; running ones get ${GRACE_MS / 1000}s to finish\n`));
 
   let result: ExecuteResult;
@@ -180,6 +201,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       interrupted: interrupts.stopping,
       ...(machinery.containers === undefined ? {} : { containers: machinery.containers }),
       ...(setting.config.origins === undefined ? {} : { origins: setting.config.origins }),
+      ...(posture.read ? { posture: posture.read } : {}),
       ...(rerun ? { extra: { continues: rerun.previous.runId } } : {}),
     });
   } finally {

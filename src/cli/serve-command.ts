@@ -256,7 +256,13 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     stopRequested();
   });
 
-  const flagger = withDeploySignal(createFlaggerHook({ service, catalog: () => current.catalog, now: () => clock.now() }));
+  const flagger = withDeploySignal(createFlaggerHook({
+    service,
+    catalog: () => current.catalog,
+    now: () => clock.now(),
+    // wait: of pathproof.yaml (issue #14): Flagger runs give the rollout that long; scheduled runs never wait.
+    ...(project.config.wait ? { waitMs: project.config.wait } : {}),
+  }));
   const server = createServeServer({
     registry,
     token: args.token,

@@ -56,6 +56,14 @@ describe('loadProject', () => {
     ]);
   });
 
+  it('wait: is a duration up to 1h, in milliseconds', async () => {
+    await writeFile(path.join(cwd, 'pathproof.yaml'), 'wait: 1m30s\n');
+    expect(await loadProject(cwd, {})).toMatchObject({ ok: true, config: { wait: 90_000 } });
+    await writeFile(path.join(cwd, 'pathproof.yaml'), 'wait: 2h\n');
+    const result = await loadProject(cwd, {});
+    expect(!result.ok && result.diagnostics.map(formatDiagnostic)).toEqual(['pathproof.yaml:1:7  wait  at most 1h']);
+  });
+
   it('interpolates ${VAR} only when given an env', () => {
     const text = 'pushgateway: ${PUSHGATEWAY:-http://localhost:9091}\n';
     expect(parseProjectText(text, 'p.yaml')).toEqual({ ok: true, config: { pushgateway: '${PUSHGATEWAY:-http://localhost:9091}' }, file: 'p.yaml' });

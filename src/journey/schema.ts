@@ -658,6 +658,11 @@ export const ProjectConfig = z
       .min(1)
       .optional()
       .describe('The container engine: unix:///var/run/docker.sock (default) or tcp://host:port; DOCKER_HOST overrides it.'),
+    wait: Duration.refine((ms) => ms <= 60 * 60_000, { message: 'at most 1h' })
+      .optional()
+      .describe(
+        'Before any stage, poll the runtime checks until they hold, up to this long (the rollout to finish): the default of `run --wait`, and of runs a Flagger webhook starts in serve. Scheduled runs never wait.',
+      ),
     intended: z
       .strictObject({
         compose: z.string().min(1).describe('The compose file that says what should run (pathproof posture reads it).'),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerObservation } from '../result/types.js';
+import type { ContainerObservation, PostureRow } from '../result/types.js';
 import type { IntendedCompose, IntendedService } from './compose.js';
 import { NEW_ID, OLD_ID, containerObservation } from './container.fixtures.js';
-import { comparePosture, renderPosture } from './posture.js';
+import { comparePosture, postureSummary, renderPosture } from './posture.js';
 import type { PostureReading } from './posture.js';
 
 const service = (name: string, patch: Partial<IntendedService> = {}): IntendedService => ({
@@ -81,7 +81,7 @@ describe('comparePosture', () => {
       }),
     );
     const text = renderPosture(posture);
-    expect(text).toContain('drift: missing: worker · stale: api — as intended: web');
+    expect(text).toContain('partial deployment: missing: worker · stale: api — as intended: web');
     const lines = text.split('\n');
     expect(lines[2]).toMatch(/^SERVICE\s+STATUS\s+CONTAINER\s+IMAGE\s+PROBLEMS$/);
     expect(lines.find((l) => l.startsWith('api '))).toMatch(/^api\s+stale\s+shop-api-1\s+shop-api:2 @ sha256:1a2b3c4d5e6f\s+old image/);
@@ -111,5 +111,19 @@ describe('comparePosture', () => {
     const posture = comparePosture(reading([service('api')], { api: [running('shop-api-1', 'api')] }, { deployedAt: '2026-11-22T09:30:00.000Z' }));
     expect(posture.rows[0]?.status).toBe('stale');
     expect(posture.rows[0]?.problems[0]?.text).toContain('before the deploy at 2026-11-22T09:30:00.000Z');
+  });
+});
+
+describe('postureSummary', () => {
+  const row = (service: string, status: PostureRow['status']): PostureRow => ({ service, status, containers: [], image: { running: [] }, problems: [] });
+
+  it.each<[string, PostureRow[], string]>([
+    ['all as intended', [row('api', 'ok'), row('web', 'ok')], 'consistent: 2 of 2 services run as intended'],
+    ['an inactive profile is not counted as running', [row('api', 'ok'), row('debug', 'inactive')], 'consistent: 1 of 2 services run as intended'],
+    ['nothing as intended', [row('api', 'stale'), row('web', 'wrong-volume')], 'drift: stale: api · wrong-volume: web'],
+    ['some updated, some not: a partial deployment, naming both sides', [row('api', 'ok'), row('worker', 'stale'), row('web', 'ok'), row('db', 'missing')], 'partial deployment: missing: db · stale: worker — as intended: api, web'],
+    ['a leftover container alone is drift, not a partial deployment', [row('api', 'ok'), row('old', 'extra')], 'drift: extra: old — as intended: api'],
+  ])('%s', (_name, rows, expected) => {
+    expect(postureSummary({ rows })).toBe(expected);
   });
 });

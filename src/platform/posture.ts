@@ -6,30 +6,16 @@
  * Env values are compared but never kept in a row: a compose file's env is where secrets
  * live, so a row says *which* name differs, never what either side holds.
  */
-import type { ContainerObservation, ImageObservation } from '../result/types.js';
+import type { ContainerObservation, ImageObservation, Posture, PostureProblem, PostureRow, PostureStatus } from '../result/types.js';
+import { POSTURE_STATUSES } from '../result/types.js';
 import type { IntendedCompose, IntendedService } from './compose.js';
 import { COMPOSE_LABELS } from './docker/inspect.js';
 import { describeState, shortId } from './evaluate.js';
 import type { CallOptions, PlatformSource } from './types.js';
 
-/** Worst first: the order a service's status is picked in, and the order an operator fixes things. */
-export const POSTURE_STATUSES = ['missing', 'exited', 'stale', 'wrong-volume', 'env', 'restarting', 'unhealthy', 'starting', 'extra', 'inactive', 'ok'] as const;
-export type PostureStatus = (typeof POSTURE_STATUSES)[number];
-
-export interface PostureProblem {
-  readonly status: Exclude<PostureStatus, 'ok' | 'inactive'>;
-  /** One short phrase: `old image: shop-api:2 is now sha256:…, runs sha256:…`. */
-  readonly text: string;
-}
-
-export interface PostureRow {
-  readonly service: string;
-  readonly status: PostureStatus;
-  readonly containers: readonly string[];
-  /** The intended reference (or `(build)`), and the image IDs the containers run. */
-  readonly image: { readonly intended?: string; readonly intendedId?: string; readonly running: readonly string[] };
-  readonly problems: readonly PostureProblem[];
-}
+// The posture's data types are the shared language (run.json records the posture of a run).
+export { POSTURE_STATUSES } from '../result/types.js';
+export type { Posture, PostureProblem, PostureRow, PostureStatus } from '../result/types.js';
 
 export interface PostureReading {
   readonly compose: IntendedCompose;
@@ -41,14 +27,6 @@ export interface PostureReading {
   /** COMPOSE_PROFILES at the time, for services under a profile. */
   readonly activeProfiles: readonly string[];
   readonly deployedAt?: string;
-}
-
-export interface Posture {
-  readonly project: string;
-  readonly file: string;
-  readonly engine: string;
-  readonly consistent: boolean;
-  readonly rows: readonly PostureRow[];
 }
 
 /** The names compose gives a `build:`-only service's image (v2, then v1). */
@@ -207,14 +185,22 @@ export function renderPosture(posture: Posture): string {
       .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  const out = [`posture of project ${posture.project} (${posture.file}) on ${posture.engine}`, '', format(header), ...lines.map(format), ''];
+  const out = [`posture of project ${posture.project} (${posture.file}) on ${posture.engine}`, '', format(header), ...lines.map(format), '', postureSummary(posture)];
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * The posture in one line, naming exactly which services drift: `consistent: 3 of 3 services run
+ * as intended`, `drift: stale: worker · wrong-volume: api`, or, when some intended services run
+ * as intended and others do not (a rollout that reached only part of the project), `partial
+ * deployment: stale: worker — as intended: api, web`.
+ */
+export function postureSummary(posture: Pick<Posture, 'rows'>): string {
   const counted = posture.rows.filter((r) => r.status !== 'extra');
   const bad = posture.rows.filter((r) => r.status !== 'ok' && r.status !== 'inactive');
-  if (bad.length === 0) out.push(`consistent: ${counted.filter((r) => r.status === 'ok').length} of ${counted.length} services run as intended`);
-  else {
-    const byStatus = POSTURE_STATUSES.filter((s) => bad.some((r) => r.status === s)).map((s) => `${s}: ${bad.filter((r) => r.status === s).map((r) => r.service).join(', ')}`);
-    const okNames = posture.rows.filter((r) => r.status === 'ok').map((r) => r.service);
-    out.push(`drift: ${byStatus.join(' · ')}${okNames.length > 0 ? ` — as intended: ${okNames.join(', ')}` : ''}`);
-  }
-  return `${out.join('\n')}\n`;
+  if (bad.length === 0) return `consistent: ${counted.filter((r) => r.status === 'ok').length} of ${counted.length} services run as intended`;
+  const byStatus = POSTURE_STATUSES.filter((s) => bad.some((r) => r.status === s)).map((s) => `${s}: ${bad.filter((r) => r.status === s).map((r) => r.service).join(', ')}`);
+  const okNames = posture.rows.filter((r) => r.status === 'ok').map((r) => r.service);
+  const partial = okNames.length > 0 && bad.some((r) => r.status !== 'extra');
+  return `${partial ? 'partial deployment' : 'drift'}: ${byStatus.join(' · ')}${okNames.length > 0 ? ` — as intended: ${okNames.join(', ')}` : ''}`;
 }

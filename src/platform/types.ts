@@ -7,7 +7,7 @@
  * IDs) can implement the same interface later. Sources only observe: every judgement is a
  * pure function of what they return (evaluate.ts, classify/container.ts).
  */
-import type { ContainerFileStat, ContainerObservation, ImageObservation } from '../result/types.js';
+import type { ContainerFileStat, ContainerObservation, EndpointMapping, ImageObservation } from '../result/types.js';
 
 /** How a check names its container. */
 export type ContainerSelector =
@@ -22,6 +22,29 @@ export interface ContainerSummary {
   /** created | running | paused | restarting | removing | exited | dead */
   readonly state: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** The reference it was started with. */
+  readonly image?: string;
+  /** Ports published on the host (none on the host network). */
+  readonly ports?: readonly PublishedPort[];
+  /** `host`, `bridge`, a network's name, `container:<id>`. */
+  readonly networkMode?: string;
+  /** Its own addresses on container networks (none on the host network). */
+  readonly addresses?: readonly string[];
+}
+
+/** A port a container publishes on its host: `0.0.0.0:8080 → 80/tcp`. */
+export interface PublishedPort {
+  /** The host address it listens on: `0.0.0.0` and `::` mean every address. */
+  readonly hostIp: string;
+  readonly hostPort: number;
+  readonly containerPort: number;
+  readonly protocol: string;
+}
+
+/** Where a journey's requests go: its target's host and port. */
+export interface EndpointTarget {
+  readonly host: string;
+  readonly port: number;
 }
 
 /** Every call is bounded: by the caller's deadline (monotonic, the run's clock) and signal. */
@@ -44,6 +67,11 @@ export interface PlatformSource {
   resolveImage(reference: string, options: CallOptions): Promise<ImageObservation>;
   /** Whether a path exists inside the container, without running anything in it. */
   statPath(id: string, path: string, options: CallOptions): Promise<ContainerFileStat>;
+  /**
+   * Which container receives connections to `target` (endpoint mapping), or why that cannot be
+   * told. `selected` is always false here: the caller knows which container it selected.
+   */
+  mapEndpoint(target: EndpointTarget, options: CallOptions): Promise<EndpointMapping>;
   close(): Promise<void>;
 }
 

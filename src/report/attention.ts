@@ -2,7 +2,7 @@
  * What a report shows for a journey that needs attention (failed, error, or flaky: the
  * attempt that was retried away), read through the result unions — no `a ?? b ?? 'unknown'`.
  */
-import type { Failure, JourneyResult, Layer, Phase, RunnerError, StepResult, StoppedAttempt } from '../result/types.js';
+import type { EndpointMapping, Failure, JourneyResult, Layer, Phase, RunnerError, StepResult, StoppedAttempt } from '../result/types.js';
 
 export interface Attention {
   /** The attempt that stopped (the last one, or for a flaky journey the one retried away). */
@@ -68,4 +68,56 @@ export function verdictFields(journey: JourneyResult): {
     case 'error':
       return { ...(journey.stage === undefined ? {} : { stage: journey.stage }), hint: journey.hint, message: journey.message, error: journey.error };
   }
+}
+
+/** What a journey guards (`protects:`), most urgent first: a broken identity path locks users out. */
+export const PROTECTS_ORDER = ['identity', 'data', 'code'] as const;
+export type Protects = (typeof PROTECTS_ORDER)[number];
+
+/** Journeys that protect one thing, or (`protects` undefined) those that do not say. */
+export interface ProtectsGroup<T> {
+  readonly protects: Protects | undefined;
+  readonly journeys: readonly T[];
+}
+
+/**
+ * Journeys grouped by what they protect: identity, data, code, then those without `protects:`.
+ * The order within a group is kept; empty groups are left out.
+ */
+export function groupByProtects<T extends { readonly protects?: Protects }>(journeys: readonly T[]): ProtectsGroup<T>[] {
+  const groups: ProtectsGroup<T>[] = [];
+  for (const protects of [...PROTECTS_ORDER, undefined]) {
+    const members = journeys.filter((j) => j.protects === protects);
+    if (members.length > 0) groups.push({ protects, journeys: members });
+  }
+  return groups;
+}
+
+/** `protects identity`, or `without protects:` for the rest. */
+export function protectsTitle(protects: Protects | undefined): string {
+  return protects === undefined ? 'without protects:' : `protects ${protects}`;
+}
+
+/**
+ * The broken journeys (failed, or could not be verified) by what they protect, when any of them
+ * says: `identity: login · data: refund-request, refund-api · without protects: home`.
+ * Undefined when none is broken or none says what it protects (nothing to add then).
+ */
+export function brokenByProtects(journeys: readonly JourneyResult[], name: (journey: JourneyResult) => string = (j) => j.name): string | undefined {
+  const broken = journeys.filter((j) => j.outcome === 'failed' || j.outcome === 'error');
+  if (!broken.some((j) => j.protects !== undefined)) return undefined;
+  return groupByProtects(broken)
+    .map((group) => `${group.protects ?? 'without protects:'}${group.protects === undefined ? '' : ':'} ${group.journeys.map(name).join(', ')}`)
+    .join(' · ');
+}
+
+/**
+ * Endpoint mapping in words: `127.0.0.1:8080 → container shop-web-1 (service web, 80/tcp)`, or
+ * `127.0.0.1:8080 → not determined: no container publishes port 8080; …`.
+ */
+export function endpointText(mapping: EndpointMapping): string {
+  if (mapping.kind === 'unmapped') return `${mapping.target} → not determined: ${mapping.why}`;
+  const { container } = mapping;
+  const details = [container.compose ? `service ${container.compose.service}` : undefined, container.port, mapping.selected ? 'the one checked' : undefined].filter(Boolean);
+  return `${mapping.target} → container ${container.name} (${details.join(', ')})`;
 }

@@ -3,8 +3,8 @@
  * stage ladder, layer, hint and failing assertion, then one summary line.
  */
 import { formatDuration } from '../util/format.js';
-import { attemptSummary, attentionOf } from './attention.js';
-import type { AttemptResult, JourneyResult, Outcome, Phase, RunResult } from '../result/types.js';
+import { attemptSummary, attentionOf, endpointText, groupByProtects, protectsTitle } from './attention.js';
+import type { AttemptResult, JourneyResult, Outcome, Phase, RunResult, WaitRecord } from '../result/types.js';
 import { STAGES } from '../result/types.js';
 import { describeTransition, hasCodes, transitionCodes } from '../classify/transition.js';
 import type { Reporter } from './reporter.js';
@@ -39,6 +39,21 @@ export function stageLadder(attempt: AttemptResult | undefined): string {
   const parts = phases.map((p) => `${p} ${status(p)}`);
   if (runtimeSteps.length > 0) parts.unshift(`runtime ${status('runtime')}`);
   return parts.join(' → ');
+}
+
+/** `held after 34s (5 polls)`: how a --wait ended, in a few words. */
+export function waitText(wait: WaitRecord): string {
+  const polls = `${wait.polls} ${wait.polls === 1 ? 'poll' : 'polls'}`;
+  switch (wait.ended) {
+    case 'held':
+      return `the runtime checks held after ${formatDuration(wait.waitedMs)} (${polls})`;
+    case 'expired':
+      return `the runtime checks never held within ${formatDuration(wait.windowMs)} (${polls})`;
+    case 'stopped':
+      return `stopped after ${formatDuration(wait.waitedMs)} (${polls}): waiting does not fix this`;
+    case 'interrupted':
+      return `interrupted after ${formatDuration(wait.waitedMs)} (${polls})`;
+  }
 }
 
 export function consoleReporter(options: ConsoleOptions): Reporter {
@@ -119,6 +134,8 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     if (runtime?.servedBy) served.push(runtime.servedBy);
     if (runtime?.remoteAddress) served.push(runtime.remoteAddress);
     if (served.length > 0) out.push(`    ${dim('served')}  ${served.join(' · ')}`);
+    if (runtime?.container?.endpoint) out.push(`    ${dim('target')}  ${endpointText(runtime.container.endpoint)}`);
+    if (runtime?.wait) out.push(`    ${dim('wait  ')}  ${waitText(runtime.wait)}`);
     const t = result.transition;
     if (t && t.kind !== 'new') {
       const what =
@@ -143,7 +160,8 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       nameWidth = Math.min(40, Math.max(12, ...start.journeys.map((j) => j.name.length)));
       const after = start.trigger.after ? ` after ${start.trigger.after}` : '';
       const plural = start.journeys.length === 1 ? 'journey' : 'journeys';
-      write(`${bold('pathproof')} run ${start.runId}${after} · ${start.journeys.length} ${plural} · concurrency ${start.concurrency}\n`);
+      const wait = start.trigger.waitMs ? ` · waiting up to ${formatDuration(start.trigger.waitMs)} for the runtime checks` : '';
+      write(`${bold('pathproof')} run ${start.runId}${after} · ${start.journeys.length} ${plural} · concurrency ${start.concurrency}${wait}\n`);
     },
     onJourneyEnd(result) {
       if (options.verbose === false && (result.outcome === 'passed' || result.outcome === 'skipped')) return;
@@ -153,10 +171,18 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       const problems = run.journeys.filter((j) => j.outcome === 'failed' || j.outcome === 'error' || j.outcome === 'flaky');
       if (problems.length > 0) {
         write(`\n${bold('Needs attention')}\n`);
-        for (const result of problems) write(`${details(result).join('\n')}\n\n`);
+        // Grouped by what they protect, identity first, once any of them says (protects:).
+        const groups = groupByProtects(problems);
+        const titled = groups.some((g) => g.protects !== undefined);
+        for (const group of groups) {
+          if (titled) write(`${bold(`─ ${protectsTitle(group.protects)}`)}\n`);
+          for (const result of group.journeys) write(`${details(result).join('\n')}\n\n`);
+        }
       } else {
         write('\n');
       }
+      // intended: of pathproof.yaml: what runs vs what the compose file says (a fault is already a warning).
+      if (run.posture?.status === 'read') write(`${dim('posture')}  ${(run.posture.consistent ? green : red)(run.posture.summary)} ${dim(`(project ${run.posture.project})`)}\n`);
       const c = run.counts;
       const parts = [
         green(`${c.passed} passed`),

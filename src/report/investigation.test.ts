@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { JourneyResult, RunResult } from '../result/types.js';
 import { nextChecks } from '../classify/hints.js';
 import { buildInvestigation, investigationReporter, renderInvestigation } from './investigation.js';
-import { JOURNEYS, MIXED_RUN, runOf } from './run.fixtures.js';
+import { JOURNEYS, MIXED_RUN, PARTIAL_POSTURE, PROTECTS_RUN, runOf } from './run.fixtures.js';
 
 describe('buildInvestigation', () => {
   const record = buildInvestigation(MIXED_RUN, 'rollback');
@@ -126,5 +126,82 @@ describe('investigationReporter', () => {
     expect(await exists(join(await runReporter(deploy, false), 'investigation.md'))).toBe(false);
     const dir = await runReporter(deploy, true);
     expect(JSON.parse(await readFile(join(dir, 'investigation.json'), 'utf8'))).toMatchObject({ why: 'requested' });
+  });
+});
+
+describe('the investigation record groups what is broken by what it protects', () => {
+  const record = buildInvestigation(PROTECTS_RUN, 'requested');
+
+  it('lists broken journeys identity first, and the groups for tools', () => {
+    expect(record.broken.map((b) => [b.journey, b.protects])).toEqual([
+      ['login', 'identity'],
+      ['refunds', 'data'],
+      ['home', undefined],
+    ]);
+    expect(record.unverified.map((u) => [u.journey, u.protects])).toEqual([['export', 'data']]);
+    expect(record.brokenByProtects).toEqual([
+      { protects: 'identity', journeys: ['login'] },
+      { protects: 'data', journeys: ['refunds', 'export'] },
+      { journeys: ['home'] },
+    ]);
+    expect(buildInvestigation(MIXED_RUN, 'rollback').brokenByProtects).toEqual([{ journeys: ['refund-api', 'refund-request'] }]);
+  });
+
+  it('says so under the verdict, and heads each group in "What is still broken"', () => {
+    const markdown = renderInvestigation(record);
+    expect(markdown).toContain('Broken, by what they protect: **identity**: `login` · **data**: `refunds`, `export` · without protects: `home`\n');
+    const broken = markdown.slice(markdown.indexOf('## What is still broken'), markdown.indexOf('## Could not verify'));
+    expect(broken.split('\n').filter((l) => l.startsWith('###'))).toEqual([
+      '### Protects identity',
+      '#### `login`: entry stage, auth layer',
+      '### Protects data',
+      '#### `refunds`: action stage, route layer',
+      '### Without protects:',
+      '#### `home`: action stage, route layer',
+    ]);
+    expect(markdown).toContain('- `export` (protects data) (entry): `BROWSER_UNAVAILABLE` no browser: install Chromium');
+  });
+
+  it('keeps the plain headings when none says', () => {
+    const markdown = renderInvestigation(buildInvestigation(MIXED_RUN, 'rollback'));
+    expect(markdown).toContain('### `refund-api`: action stage, route layer');
+    expect(markdown).not.toContain('protect');
+  });
+});
+
+describe('the investigation record leads with the posture (intended: of pathproof.yaml)', () => {
+  it('a partial deployment: which services run as intended and which do not, before anything else', () => {
+    const record = buildInvestigation({ ...MIXED_RUN, posture: PARTIAL_POSTURE }, 'rollback');
+    expect(record.posture).toEqual(PARTIAL_POSTURE);
+    const markdown = renderInvestigation(record);
+    const headings = markdown.split('\n').filter((l) => l.startsWith('## '));
+    expect(headings.slice(0, 2)).toEqual(['## Posture: intended vs running', '## Trigger']);
+    expect(markdown).toContain('**❌ partial deployment: stale: worker — as intended: api, web**');
+    expect(markdown).toContain('| `worker` | **stale** | shop-worker-1 | shop-worker:2.0.3 @ sha256:1a2b3c4d5e6f | old image: runs sha256:1a2b3c4d5e6f, shop-worker:2.0.3 is sha256:9f8e7d6c5b4a |');
+    expect(markdown).toContain('| `api` | ok | shop-api-1 | shop-api:2.0.3 @ sha256:9f8e7d6c5b4a |  |');
+  });
+
+  it('an engine that could not be asked: said so, without changing the verdict', () => {
+    const posture = { status: 'unavailable', file: 'docker-compose.yml', project: 'shop', at: '2026-11-22T09:15:04.000Z', code: 'ENGINE_UNREACHABLE', message: 'no engine socket at /var/run/docker.sock (ENOENT)' } as const;
+    const plain = buildInvestigation(MIXED_RUN, 'rollback');
+    const record = buildInvestigation({ ...MIXED_RUN, posture }, 'rollback');
+    expect(record.verdict).toBe(plain.verdict);
+    expect(renderInvestigation(record)).toContain(
+      'Could not be read (`ENGINE_UNREACHABLE`): no engine socket at /var/run/docker.sock (ENOENT) — project `shop` of `docker-compose.yml`. This does not change the verdict.',
+    );
+  });
+
+  it('no intended: no posture section', () => {
+    expect(renderInvestigation(buildInvestigation(MIXED_RUN, 'rollback'))).not.toContain('Posture');
+  });
+});
+
+describe('the investigation record says which container serves the target', () => {
+  it('in the versions table, beside who answered', () => {
+    const endpoint = { kind: 'mapped', target: '127.0.0.1:8080', container: { id: 'a', name: 'shop-web-1', port: '80/tcp' }, selected: false } as const;
+    const journey: JourneyResult = { ...JOURNEYS.failed, runtime: { ...JOURNEYS.failed.runtime, container: { selector: 'name shop-api', endpoint } } };
+    const record = buildInvestigation(runOf([journey]), 'rollback');
+    expect(record.versions[0]?.endpoint).toBe('127.0.0.1:8080 → container shop-web-1 (80/tcp)');
+    expect(renderInvestigation(record)).toContain('| pathproof-demo · 127.0.0.1:8080 → container shop-web-1 (80/tcp) |');
   });
 });

@@ -14,12 +14,14 @@
  */
 import { writeTextAtomic } from './atomic.js';
 import { join } from 'node:path';
-import type { JourneyResult, Layer, Outcome, RunResult, RunStatus, Transition, Trigger } from '../result/types.js';
+import type { JourneyResult, Layer, Outcome, RunPosture, RunResult, RunStatus, Transition, Trigger } from '../result/types.js';
 import { LAYERS } from '../result/types.js';
 import { describeTransition } from '../classify/transition.js';
 import { nextChecks } from '../classify/hints.js';
 import { formatDuration } from '../util/format.js';
 import { evidenceOf, failureLines, finishedAt, shownAttempt } from './failure-detail.js';
+import { endpointText, groupByProtects, protectsTitle } from './attention.js';
+import type { Protects } from './attention.js';
 import { writeJsonAtomic } from './json.js';
 import { cell, code, codeCell, table, text } from './markdown.js';
 import { endOfRunReporter } from './reporter.js';
@@ -42,6 +44,8 @@ export interface VersionSeen {
   readonly matches?: boolean;
   readonly environment?: { readonly expected?: string; readonly served?: string };
   readonly servedBy?: string;
+  /** Endpoint mapping (runtime.container): which container owns the target's port, or why that is not known. */
+  readonly endpoint?: string;
 }
 
 export interface PathBack {
@@ -57,6 +61,8 @@ export interface PathBack {
 export interface PathBroken {
   readonly journey: string;
   readonly file: string;
+  /** What the journey guards (`protects:`): broken ones are listed identity first. */
+  readonly protects?: Protects;
   readonly stage?: string;
   readonly layer?: Layer;
   readonly hint?: string;
@@ -86,12 +92,22 @@ export interface InvestigationRecord {
   /** The run this one re-runs the failures of (`--rerun-failed`). */
   readonly continues?: string;
   readonly verdict: string;
+  /**
+   * With `intended:` in pathproof.yaml: intended vs running containers per compose service, read
+   * after the journeys (run.json's `posture`). The record leads with it.
+   */
+  readonly posture?: RunPosture;
   readonly timeline: readonly TimelineEvent[];
   readonly versions: readonly VersionSeen[];
   readonly back: readonly PathBack[];
   readonly broken: readonly PathBroken[];
   /** Journeys we could not verify (runner faults): never a verdict on the target. */
-  readonly unverified: readonly { journey: string; file: string; stage?: string; code?: string; message: string }[];
+  readonly unverified: readonly { journey: string; file: string; protects?: Protects; stage?: string; code?: string; message: string }[];
+  /**
+   * The broken journeys (failed, then could not be verified) by what they protect: identity,
+   * data, code, then those without `protects:` (no `protects` key). Empty when nothing is broken.
+   */
+  readonly brokenByProtects: readonly { protects?: Protects; journeys: readonly string[] }[];
   readonly notRun: readonly { journey: string; reason: string }[];
   /** Journeys whose state moved since their previous run (`unchanged` and `new` left out). */
   readonly transitions: readonly ({ journey: string } & Transition)[];
@@ -140,13 +156,16 @@ export function buildInvestigation(run: RunResult, why: InvestigationRecord['why
       recovered: j.transition?.kind === 'recovered',
       ...(j.transition?.kind === 'recovered' && j.transition.from ? { was: j.transition.from } : {}),
     }));
-  const broken: PathBroken[] = run.journeys
+  // Identity first, then data, code, the rest (protects:); the run's order within each.
+  const inOrder = groupByProtects(run.journeys).flatMap((g) => g.journeys);
+  const broken: PathBroken[] = inOrder
     .filter((j) => j.outcome === 'failed')
     .map((j) => {
       const attempt = shownAttempt(j);
       return {
         journey: j.name,
         file: j.file,
+        ...(j.protects ? { protects: j.protects } : {}),
         ...(j.stage ? { stage: j.stage } : {}),
         ...(j.layer ? { layer: j.layer } : {}),
         ...(j.hint ? { hint: j.hint } : {}),
@@ -155,11 +174,12 @@ export function buildInvestigation(run: RunResult, why: InvestigationRecord['why
         ...(j.transition ? { transition: j.transition } : {}),
       };
     });
-  const unverified = run.journeys
+  const unverified = inOrder
     .filter((j) => j.outcome === 'error')
     .map((j) => ({
       journey: j.name,
       file: j.file,
+      ...(j.protects ? { protects: j.protects } : {}),
       ...(j.stage ? { stage: j.stage } : {}),
       ...(j.error?.code ? { code: j.error.code } : {}),
       message: j.error?.message ?? j.message ?? 'could not verify',
@@ -177,6 +197,7 @@ export function buildInvestigation(run: RunResult, why: InvestigationRecord['why
         ...(known ? { matches: version.expected === version.served } : {}),
         ...(j.runtime?.environment ? { environment: { expected: j.runtime.environment.expected, served: j.runtime.environment.served } } : {}),
         ...(j.runtime?.servedBy ? { servedBy: j.runtime.servedBy } : {}),
+        ...(j.runtime?.container?.endpoint ? { endpoint: endpointText(j.runtime.container.endpoint) } : {}),
       };
     });
   const transitions = run.journeys
@@ -196,6 +217,11 @@ export function buildInvestigation(run: RunResult, why: InvestigationRecord['why
     ...(run.exitCode !== undefined ? { exitCode: run.exitCode } : {}),
     ...(run.continues ? { continues: run.continues } : {}),
     verdict: verdict(run, back, broken, unverified.length),
+    ...(run.posture ? { posture: run.posture } : {}),
+    brokenByProtects: groupByProtects([...broken, ...unverified]).map((g) => ({
+      ...(g.protects ? { protects: g.protects } : {}),
+      journeys: g.journeys.map((j) => j.journey),
+    })),
     timeline: timeline(run),
     versions,
     back,
@@ -226,12 +252,52 @@ function eventText(event: TimelineEvent, record: InvestigationRecord): string {
   }
 }
 
+const shortId = (id: string): string => id.replace(/^(sha256:)?([0-9a-f]{12})[0-9a-f]*$/, '$1$2');
+
+/**
+ * What runs vs what the compose file says, first in the record: a rollout that reached only part
+ * of the project explains the rest of it. One line naming the services, then the table.
+ */
+function postureSection(posture: RunPosture): string[] {
+  const out = ['## Posture: intended vs running', ''];
+  if (posture.status === 'unavailable') {
+    out.push(
+      `Could not be read (${code(posture.code)}): ${text(posture.message)} — project ${code(posture.project)} of ${code(posture.file)}. This does not change the verdict.`,
+      '',
+    );
+    return out;
+  }
+  const icon = posture.consistent ? '✅' : '❌';
+  out.push(`**${icon} ${text(posture.summary)}**`, '', `Project ${code(posture.project)} of ${code(posture.file)}, read ${posture.at} from ${text(posture.engine)}.`, '');
+  out.push(
+    table(
+      ['Service', 'Status', 'Containers', 'Image', 'Problems'],
+      posture.rows.map((row) => [
+        codeCell(row.service),
+        row.status === 'ok' || row.status === 'inactive' ? cell(row.status) : `**${cell(row.status)}**`,
+        cell(row.containers.join(', ')) || '—',
+        cell([row.image.intended ?? '—', row.image.running.length > 0 ? `@ ${row.image.running.map(shortId).join(', ')}` : ''].filter(Boolean).join(' ')),
+        cell(row.problems.map((p) => p.text).join('; ')),
+      ]),
+    ),
+    '',
+  );
+  return out;
+}
+
 /** investigation.md: the same record, for a person. */
 export function renderInvestigation(record: InvestigationRecord): string {
   const { trigger } = record;
   const title = trigger.after ? `${trigger.after}${trigger.deployId ? ` ${code(trigger.deployId)}` : ''}` : `run ${code(record.runId)}`;
   const icon = record.broken.length > 0 ? '❌' : record.unverified.length > 0 || record.status === 'interrupted' ? '⚠️' : '✅';
   const out: string[] = [`# Investigation: ${title}`, '', `**${icon} ${text(record.verdict)}**`, ''];
+  // What the broken journeys protect, identity first, once any of them says (protects:).
+  if (record.brokenByProtects.some((g) => g.protects !== undefined)) {
+    const groups = record.brokenByProtects.map((g) => `${g.protects === undefined ? 'without protects:' : `**${g.protects}**:`} ${g.journeys.map(code).join(', ')}`);
+    out.push(`Broken, by what they protect: ${groups.join(' · ')}`, '');
+  }
+
+  if (record.posture) out.push(...postureSection(record.posture));
 
   out.push('## Trigger', '');
   out.push(`- why this record: ${record.why === 'rollback' ? 'every rollback run leaves one' : 'requested with --investigate'}`);
@@ -258,7 +324,7 @@ export function renderInvestigation(record: InvestigationRecord): string {
           codeCell(v.expected) || '—',
           (v.matches === false ? `**${codeCell(v.served)}** (drift)` : codeCell(v.served)) || '—',
           v.environment ? `${codeCell(v.environment.served)}${v.environment.expected && v.environment.expected !== v.environment.served ? ` (intended ${codeCell(v.environment.expected)})` : ''}` : '',
-          cell(v.servedBy),
+          cell([v.servedBy, v.endpoint].filter(Boolean).join(' · ')),
         ]),
       ),
       '',
@@ -277,8 +343,14 @@ export function renderInvestigation(record: InvestigationRecord): string {
 
   out.push('## What is still broken', '');
   if (record.broken.length === 0) out.push('Nothing: no journey failed.', '');
+  // Grouped by what they protect (already in that order) once any says: a heading per group.
+  const grouped = record.broken.some((b) => b.protects !== undefined);
+  let group: string | undefined;
   for (const b of record.broken) {
-    out.push(`### ${code(b.journey)}: ${b.stage ?? '?'} stage, ${b.layer ?? 'unknown'} layer`, '');
+    const title = protectsTitle(b.protects);
+    if (grouped && title !== group) out.push(`### ${title === 'without protects:' ? 'Without protects:' : `Protects ${b.protects ?? ''}`}`, '');
+    group = title;
+    out.push(`${grouped ? '####' : '###'} ${code(b.journey)}: ${b.stage ?? '?'} stage, ${b.layer ?? 'unknown'} layer`, '');
     if (b.hint) out.push(text(b.hint), '');
     for (const line of b.failure) out.push(`- ${text(line)}`);
     if (b.transition && b.transition.kind !== 'new') out.push(`- since the previous run: ${text(describeTransition(b.transition))}`);
@@ -288,7 +360,9 @@ export function renderInvestigation(record: InvestigationRecord): string {
 
   if (record.unverified.length > 0) {
     out.push('## Could not verify', '', 'These say nothing about the target: pathproof could not run them. Fix them so the next record is complete.', '');
-    for (const u of record.unverified) out.push(`- ${code(u.journey)}${u.stage ? ` (${u.stage})` : ''}: ${u.code ? `${code(u.code)} ` : ''}${text(u.message)}`);
+    for (const u of record.unverified) {
+      out.push(`- ${code(u.journey)}${u.protects ? ` (protects ${u.protects})` : ''}${u.stage ? ` (${u.stage})` : ''}: ${u.code ? `${code(u.code)} ` : ''}${text(u.message)}`);
+    }
     out.push('');
   }
 

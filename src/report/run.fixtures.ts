@@ -5,7 +5,7 @@
  * recovered, a flaky one, a failed one with assertions and evidence, an error, and one
  * skipped by an interruption.
  */
-import type { AttemptResult, JourneyResult, RunResult, StoppedAttempt } from '../result/types.js';
+import type { AttemptResult, JourneyResult, RunPosture, RunResult, StoppedAttempt } from '../result/types.js';
 
 const T0 = Date.parse('2026-11-22T09:15:02.000Z');
 const at = (ms: number): string => new Date(T0 + ms).toISOString();
@@ -187,3 +187,48 @@ export function runOf(journeys: readonly JourneyResult[], overrides: Partial<Run
 
 /** Every outcome once. */
 export const MIXED_RUN = runOf([JOURNEYS.recovered, JOURNEYS.flaky, JOURNEYS.failed, JOURNEYS.error, JOURNEYS.skipped]);
+
+/**
+ * Journeys that say what they protect, in run order: `home` (failed, says nothing), `refunds`
+ * (failed, data), `login` (failed at auth, identity), `export` (could not verify, data) and
+ * `health` (passed, code). Broken, by what they protect: identity login · data refunds, export ·
+ * without protects: home.
+ */
+export const PROTECTS_RUN = runOf([
+  { ...JOURNEYS.failed, name: 'home', file: 'journeys/home.yaml' },
+  { ...JOURNEYS.failed, name: 'refunds', file: 'journeys/refunds.yaml', protects: 'data' },
+  {
+    ...JOURNEYS.failed,
+    name: 'login',
+    file: 'journeys/login.yaml',
+    protects: 'identity',
+    stage: 'entry',
+    layer: 'auth',
+    hint: '401 on POST /api/login: the login refused the credentials',
+    failure: { layer: 'auth', hint: '401 on POST /api/login: the login refused the credentials', message: 'status (401) == 200' },
+  },
+  { ...JOURNEYS.error, name: 'export', file: 'journeys/export.yaml', protects: 'data' },
+  { ...JOURNEYS.recovered, name: 'health', file: 'journeys/health.yaml', protects: 'code' },
+]);
+
+/** What `intended:` records: a rollout that reached `api` and `web` but not `worker`. */
+export const PARTIAL_POSTURE: RunPosture = {
+  status: 'read',
+  at: at(1_800),
+  summary: 'partial deployment: stale: worker — as intended: api, web',
+  project: 'shop',
+  file: 'docker-compose.yml',
+  engine: 'docker engine at unix:///var/run/docker.sock (API 1.41)',
+  consistent: false,
+  rows: [
+    { service: 'api', status: 'ok', containers: ['shop-api-1'], image: { intended: 'shop-api:2.0.3', running: ['sha256:9f8e7d6c5b4a00000000000000000000000000000000000000000000000000bb'] }, problems: [] },
+    {
+      service: 'worker',
+      status: 'stale',
+      containers: ['shop-worker-1'],
+      image: { intended: 'shop-worker:2.0.3', running: ['sha256:1a2b3c4d5e6f00000000000000000000000000000000000000000000000000aa'] },
+      problems: [{ status: 'stale', text: 'old image: runs sha256:1a2b3c4d5e6f, shop-worker:2.0.3 is sha256:9f8e7d6c5b4a' }],
+    },
+    { service: 'web', status: 'ok', containers: ['shop-web-1'], image: { intended: 'shop-web:2.0.3', running: ['sha256:9f8e7d6c5b4a00000000000000000000000000000000000000000000000000bb'] }, problems: [] },
+  ],
+};

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JourneyResult, RunResult } from '../result/types.js';
 import { renderSummary, summaryReporter, verdictLine } from './summary-md.js';
-import { JOURNEYS, MIXED_RUN, runOf } from './run.fixtures.js';
+import { JOURNEYS, MIXED_RUN, PARTIAL_POSTURE, PROTECTS_RUN, runOf } from './run.fixtures.js';
 
 describe('verdictLine', () => {
   it.each<[string, RunResult, string]>([
@@ -70,5 +70,23 @@ describe('summaryReporter', () => {
     const written = await readFile(join(dir, 'summary.md'), 'utf8');
     expect(written).toBe(renderSummary(MIXED_RUN));
     expect(await readFile(stepSummary, 'utf8')).toBe(`# earlier step\n\n${written}`);
+  });
+});
+
+describe('renderSummary: what the broken journeys protect', () => {
+  it('says it under the verdict, identity first', () => {
+    const lines = renderSummary(PROTECTS_RUN).split('\n');
+    expect(lines[4]).toBe('**Broken, by what they protect:** identity: `login` · data: `refunds`, `export` · without protects: `home`');
+  });
+
+  it('adds nothing when no broken journey says', () => {
+    expect(renderSummary(MIXED_RUN)).not.toContain('protect');
+  });
+});
+
+describe('renderSummary: the posture of the run', () => {
+  it('names the services that drift and those as intended', () => {
+    expect(renderSummary({ ...MIXED_RUN, posture: PARTIAL_POSTURE })).toContain('**Posture** (project `shop`): ❌ partial deployment: stale: worker — as intended: api, web\n');
+    expect(renderSummary(MIXED_RUN)).not.toContain('Posture');
   });
 });

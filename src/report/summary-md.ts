@@ -15,6 +15,7 @@ import { LAYERS } from '../result/types.js';
 import { describeTransition } from '../classify/transition.js';
 import { formatDuration } from '../util/format.js';
 import { attemptHeadline } from './failure-detail.js';
+import { brokenByProtects } from './attention.js';
 import { cell, code, codeCell, table, text } from './markdown.js';
 import { endOfRunReporter } from './reporter.js';
 import type { Reporter } from './reporter.js';
@@ -121,6 +122,11 @@ export function renderSummary(run: RunResult): string {
   ].filter((fact): fact is string => fact !== undefined);
 
   const parts = [`### ${verdictLine(run)}`, '', facts.join(' · '), ''];
+  // What the broken journeys protect, identity first (protects:), before any table.
+  const protects = brokenByProtects(run.journeys, (j) => code(j.name));
+  if (protects !== undefined) parts.push(`**Broken, by what they protect:** ${protects}`, '');
+  // intended: of pathproof.yaml: which services run as intended (a partial deployment names both sides).
+  if (run.posture?.status === 'read') parts.push(`**Posture** (project ${code(run.posture.project)}): ${run.posture.consistent ? '✅' : '❌'} ${text(run.posture.summary)}`, '');
   if (run.journeys.length > 0) {
     parts.push(table(['', 'Journey', 'Outcome', 'Stage', 'Layer', 'Hint', 'Since last run'], run.journeys.map(journeyRow)), '');
   }

@@ -513,8 +513,34 @@ export interface ContainerFileStat {
   readonly linkTarget?: string;
 }
 
+/**
+ * Endpoint mapping (DESIGN §7, first in the operator's order): which container receives the
+ * connections to the journey's target, as the engine says. `mapped` when a running container
+ * publishes the target's port on the engine's host; `unmapped` with why it cannot be told
+ * (the host network, a target on another host, nothing published there, several candidates).
+ */
+export type EndpointMapping =
+  | {
+      readonly kind: 'mapped';
+      /** `127.0.0.1:8080`: the target's host and port. */
+      readonly target: string;
+      readonly container: {
+        readonly id: string;
+        readonly name: string;
+        /** `80/tcp`: the port inside the container it is published from. */
+        readonly port: string;
+        readonly image?: string;
+        readonly compose?: { readonly project: string; readonly service: string };
+      };
+      /** True when it is the container `runtime.container` selected. */
+      readonly selected: boolean;
+    }
+  | { readonly kind: 'unmapped'; readonly target: string; readonly why: string };
+
 /** Container truth seen during an attempt (`runtime.container`), recorded as evidence. */
 export interface ContainerTruth {
+  /** Which container owns the journey's target port, when the engine can tell (`target:` needed). */
+  readonly endpoint?: EndpointMapping;
   /** How the container was selected: `service api (project shop)`, `name shop-api`, `label app=shop`. */
   readonly selector: string;
   /** Where it was asked: `docker engine at unix:///var/run/docker.sock (API 1.41)`. */
@@ -529,8 +555,28 @@ export interface ContainerTruth {
   readonly files?: readonly ContainerFileStat[];
 }
 
+/**
+ * How `--wait` ended: `held` (every runtime check held, the stages ran), `expired` (the window
+ * ended with a check still failing: its own verdict stands), `stopped` (a fault waiting cannot
+ * fix — a bad journey, a refused engine permission — ended it early), `interrupted` (SIGTERM).
+ */
+export type WaitEnd = 'held' | 'expired' | 'stopped' | 'interrupted';
+
+/** `--wait`: how the runtime checks were polled before the stages ran (DESIGN §7). */
+export interface WaitRecord {
+  readonly ended: WaitEnd;
+  /** Polls of this journey's runtime checks (every attempt's, in order). */
+  readonly polls: number;
+  /** From the start of the wait (the run's start) to the end of the last poll. */
+  readonly waitedMs: number;
+  /** The `--wait` window. */
+  readonly windowMs: number;
+}
+
 /** Runtime truth seen during an attempt (DESIGN §1 `runtime`, §7). */
 export interface RuntimeTruth {
+  /** Present when the run waited for the rollout (`--wait`): polls, how long, how it ended. */
+  readonly wait?: WaitRecord;
   readonly version?: TruthValue;
   readonly environment?: TruthValue;
   /** Named in-platform facts (`runtime.facts`), by name. */
@@ -648,7 +694,63 @@ export interface Trigger {
   readonly source?: 'cli' | 'schedule' | 'api' | 'flagger' | 'confirm';
   /** --deployed-at / PATHPROOF_DEPLOYED_AT: when the deploy being verified happened (ISO 8601). */
   readonly deployedAt?: string;
+  /**
+   * --wait / PATHPROOF_WAIT / `wait:` of pathproof.yaml: how long the runtime checks were given
+   * to hold (the rollout to finish) before the stages ran, in milliseconds.
+   */
+  readonly waitMs?: number;
 }
+
+/** Worst first: the order a service's posture status is picked in, and the order an operator fixes things. */
+export const POSTURE_STATUSES = ['missing', 'exited', 'stale', 'wrong-volume', 'env', 'restarting', 'unhealthy', 'starting', 'extra', 'inactive', 'ok'] as const;
+export type PostureStatus = (typeof POSTURE_STATUSES)[number];
+
+export interface PostureProblem {
+  readonly status: Exclude<PostureStatus, 'ok' | 'inactive'>;
+  /** One short phrase: `old image: runs sha256:…, shop-api:2 is sha256:…`. Env names only, never values. */
+  readonly text: string;
+}
+
+/** One compose service: intended (the compose file) vs running (the engine). */
+export interface PostureRow {
+  readonly service: string;
+  readonly status: PostureStatus;
+  readonly containers: readonly string[];
+  /** The intended reference (or `(build)`), and the image IDs the containers run. */
+  readonly image: { readonly intended?: string; readonly intendedId?: string; readonly running: readonly string[] };
+  readonly problems: readonly PostureProblem[];
+}
+
+/** Intended vs running, per compose service (`pathproof posture`, DESIGN §7). */
+export interface Posture {
+  readonly project: string;
+  readonly file: string;
+  readonly engine: string;
+  readonly consistent: boolean;
+  readonly rows: readonly PostureRow[];
+}
+
+/**
+ * The posture a run recorded (`intended:` of pathproof.yaml), read once its journeys finished.
+ * `unavailable` when the engine could not be asked: a warning of the run, never its verdict.
+ */
+export type RunPosture =
+  | (Posture & {
+      readonly status: 'read';
+      /** When it was read (ISO 8601). */
+      readonly at: string;
+      /** One line naming exactly which services drift: `partial deployment: stale: worker — as intended: api`. */
+      readonly summary: string;
+    })
+  | {
+      readonly status: 'unavailable';
+      readonly file: string;
+      readonly project: string;
+      readonly at: string;
+      /** The engine fault (ENGINE_UNREACHABLE, …). */
+      readonly code: string;
+      readonly message: string;
+    };
 
 export type RunStatus = 'running' | 'complete' | 'interrupted';
 
@@ -669,6 +771,8 @@ export interface RunResult {
   readonly continues?: string;
   /** Problems with the run itself (unwritable report dir, reporter failure…). */
   readonly warnings?: readonly string[];
+  /** With `intended:` in pathproof.yaml: intended vs running containers, read after the journeys. */
+  readonly posture?: RunPosture;
 }
 
 /** Exit codes (DESIGN §3). */

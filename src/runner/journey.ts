@@ -27,6 +27,7 @@ import type {
   StepResult,
   StoppedAttempt,
   TruthValue,
+  WaitRecord,
 } from '../result/types.js';
 import { STAGES } from '../result/types.js';
 import { stepKind } from '../journey/schema.js';
@@ -45,6 +46,8 @@ import { classifyFailure, isRunnerSide, notesOf } from '../classify/index.js';
 import { requestLabel } from '../classify/hints.js';
 import { errorCode, firstLine } from '../util/errors.js';
 import { computeOutcome } from './outcome.js';
+import { waitForRuntime } from './wait.js';
+import type { WaitWindow } from './wait.js';
 import { redactOutcome, redactValues } from './redact.js';
 
 export interface JourneyDeps {
@@ -62,6 +65,8 @@ export interface JourneyDeps {
   readonly origins?: readonly string[];
   /** The container engine for `runtime.container`, built once by the CLI (absent when no journey needs it). */
   readonly containers?: ContainerDeps;
+  /** --wait: the runtime checks are polled until they hold, within this window, before any stage (./wait.ts). */
+  readonly wait?: WaitWindow;
   /** Aborted when the run is interrupted hard (after the grace period). */
   readonly signal: AbortSignal;
   /** Set when the run stops taking new work (SIGTERM): no new attempt starts. */
@@ -84,9 +89,12 @@ export async function runJourney(loaded: LoadedJourney, deps: JourneyDeps): Prom
   const startedAt = deps.clock.wallNow().toISOString();
   const start = deps.clock.now();
   const planned = plan(loaded, deps);
-  for (let attempt = 1; attempt <= retries + 1; attempt++) {
+  // --wait: a wait that ended without the runtime holding is the journey's one attempt (no retry).
+  const waited = await waitForRollout(loaded, planned, deps);
+  if (waited?.attempt) attempts.push(waited.attempt);
+  for (let attempt = 1; attempt <= retries + 1 && !waited?.attempt; attempt++) {
     if (attempt > 1 && (deps.stopping() || deps.signal.aborted)) break;
-    const result = await runAttempt(loaded, planned, attempt, deps);
+    const result = withWait(await runAttempt(loaded, planned, attempt, deps), waited?.record);
     attempts.push(result);
     if (result.outcome === 'passed') break;
     if (deps.signal.aborted) break;
@@ -107,6 +115,39 @@ export async function runJourney(loaded: LoadedJourney, deps: JourneyDeps): Prom
   };
   return journeyResult(base, attempts, deps.signal.aborted);
 }
+
+// --- --wait (./wait.ts) -------------------------------------------------------------------------
+
+/**
+ * Before any attempt, the runtime checks alone are polled (each poll an attempt of the runtime
+ * items only) until they hold. When they do, the attempts run as always: their runtime phase is
+ * one more look, right before the stages. When they never do, the last poll is the journey's
+ * one attempt, with the stages skipped. Undefined without --wait or without runtime checks.
+ */
+async function waitForRollout(
+  loaded: LoadedJourney,
+  planned: readonly PlannedItem[],
+  deps: JourneyDeps,
+): Promise<{ readonly record: WaitRecord; readonly attempt?: AttemptResult } | undefined> {
+  const runtime = planned.filter((item) => item.phase === 'runtime');
+  if (deps.wait === undefined || runtime.length === 0) return undefined;
+  const { last, record } = await waitForRuntime(() => runAttempt(loaded, runtime, 1, deps), {
+    clock: deps.clock,
+    window: deps.wait,
+    stopping: deps.stopping,
+    signal: deps.signal,
+  });
+  if (record.ended === 'held') return { record };
+  const why = record.ended === 'interrupted' ? 'the run was interrupted while waiting for the rollout' : 'stage runtime failed';
+  const stages = planned.filter((item) => item.phase !== 'runtime').map((item) => skipped(item, why, deps.redactor));
+  return { record, attempt: { ...last, steps: [...last.steps, ...stages] } };
+}
+
+function withWait(attempt: AttemptResult, record: WaitRecord | undefined): AttemptResult {
+  return record === undefined ? attempt : { ...attempt, runtime: { ...attempt.runtime, wait: record } };
+}
+
+// ----------------------------------------------------------------------------------------------
 
 type JourneyBase = Omit<Extract<JourneyResult, { outcome: 'passed' }>, 'outcome'>;
 

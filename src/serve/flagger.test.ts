@@ -102,4 +102,26 @@ describe('createFlaggerHook', () => {
     await hook.handle({ name: 'app', namespace: 'ns', phase: 'Progressing', checksum: 'c', metadata: { expectVersion: '2.0.3' } });
     expect(triggers).toEqual([expect.objectContaining({ source: 'flagger', deployId: 'ns/app', expectVersion: '2.0.3' })]);
   });
+
+  it('waits as wait: of pathproof.yaml says, metadata.wait of the call overriding it; a bad one is 400', async () => {
+    const triggers: { waitMs?: number }[] = [];
+    let ids = 0;
+    const service = createRunService({
+      semaphore: createSemaphore(1),
+      makeId: () => `run-${++ids}`,
+      execute: async (r) => (triggers.push(r.trigger), run({ a: 'passed' })),
+    });
+    const hook = createFlaggerHook({ service, catalog: () => [{ name: 'a', tags: [] }], now: () => 0, waitMs: 120_000 });
+    await hook.handle({ name: 'app', namespace: 'ns' });
+    await hook.handle({ name: 'app', namespace: 'ns', metadata: { wait: '30s' } });
+    await hook.handle({ name: 'app', namespace: 'ns', metadata: { wait: '0s' } });
+    expect(triggers.map((t) => t.waitMs)).toEqual([120_000, 30_000, undefined]);
+    for (const wait of ['soon', '2h']) {
+      expect(await hook.handle({ name: 'app', namespace: 'ns', metadata: { wait } })).toEqual({
+        status: 400,
+        body: 'pathproof: metadata.wait expects a duration up to 1h, such as 30s or 2m',
+      });
+    }
+    expect(triggers).toHaveLength(3);
+  });
 });

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import type { RunResult, Trigger } from '../result/types.js';
+import { parseDuration } from '../journey/schema.js';
 import type { RunRecord, RunService } from './runs.js';
 import type { CatalogEntry } from './select.js';
 import { selectJourneys, splitList } from './select.js';
@@ -87,6 +88,11 @@ export interface FlaggerHookOptions {
   readonly ttlMs?: number;
   /** Monotonic milliseconds. */
   readonly now?: () => number;
+  /**
+   * `wait:` of pathproof.yaml: how long a Flagger run gives the runtime checks to hold before
+   * the stages (`metadata.wait` of the call overrides it). Scheduled runs never wait.
+   */
+  readonly waitMs?: number;
 }
 
 export interface FlaggerHook {
@@ -109,10 +115,16 @@ export function createFlaggerHook(options: FlaggerHookOptions): FlaggerHook {
     if (!selection.ok) return { status: 400, body: `pathproof: ${selection.message}` };
     // `metadata.expectVersion` lets the Canary say which build it is promoting: a stale replica
     // answering with the old version is then drift, not a pass.
+    // `metadata.wait: 1m`: the rollout may still be going when Flagger calls; keep it below the webhook's timeout.
+    const waitMs = metadata.wait === undefined ? options.waitMs : parseDuration(metadata.wait.trim());
+    if (metadata.wait !== undefined && (waitMs === undefined || waitMs > 60 * 60_000)) {
+      return { status: 400, body: 'pathproof: metadata.wait expects a duration up to 1h, such as 30s or 2m' };
+    }
     const trigger: Trigger = {
       source: 'flagger',
       deployId: `${payload.namespace}/${payload.name}`,
       ...(metadata.expectVersion ? { expectVersion: metadata.expectVersion } : {}),
+      ...(waitMs ? { waitMs } : {}),
     };
     const record = options.service.start(selection.names, trigger);
     return flaggerReply(await options.service.wait(record.id));

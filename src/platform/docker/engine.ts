@@ -42,6 +42,8 @@ export interface EngineResponse {
 /** Read-only access: the type has no way to send anything but GET and HEAD. */
 export interface DockerEngine {
   readonly address: EngineAddress;
+  /** The run's clock: `CallOptions.deadline` is on it. */
+  readonly clock: Clock;
   /** `docker engine at unix:///var/run/docker.sock (API 1.41)` once negotiated. */
   describe(): string;
   /** The negotiated version (negotiates on first use; a failure is retried on the next call). */
@@ -128,6 +130,7 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
 
   const engine: DockerEngine = {
     address,
+    clock,
     describe: () => `docker engine at ${address.display}${negotiated ? ` (API ${negotiated})` : ''}`,
     async apiVersion(call) {
       if (negotiated) return negotiated;

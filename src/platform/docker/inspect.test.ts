@@ -76,6 +76,31 @@ describe('summaries and images', () => {
   it('a list entry without an Id is dropped', () => {
     expect(toContainerSummary({ Names: ['/x'] })).toBeUndefined();
     expect(toContainerSummary({ Id: 'a', Names: ['/x'], State: 'exited', Labels: { a: 'b' } })).toEqual({ id: 'a', name: 'x', state: 'exited', labels: { a: 'b' } });
+    // An entry of a real engine's list (20.10, API 1.41): published ports, the network and its address.
+    expect(
+      toContainerSummary({
+        Id: 'c8a3e4386d60',
+        Names: ['/pub'],
+        Image: 'bb:1',
+        Ports: [
+          { IP: '127.0.0.1', PrivatePort: 80, PublicPort: 18777, Type: 'tcp' },
+          { PrivatePort: 443, Type: 'tcp' },
+        ],
+        Labels: {},
+        State: 'running',
+        HostConfig: { NetworkMode: 'ppnet' },
+        NetworkSettings: { Networks: { ppnet: { IPAddress: '172.18.0.2', GlobalIPv6Address: '' } } },
+      }),
+    ).toEqual({
+      id: 'c8a3e4386d60',
+      name: 'pub',
+      state: 'running',
+      labels: {},
+      image: 'bb:1',
+      ports: [{ hostIp: '127.0.0.1', hostPort: 18777, containerPort: 80, protocol: 'tcp' }],
+      networkMode: 'ppnet',
+      addresses: ['172.18.0.2'],
+    });
   });
 
   it('an image: its ID and creation time', () => {

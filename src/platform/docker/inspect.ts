@@ -6,7 +6,7 @@
  * started with. Only the values of keys a check listed survive this module.
  */
 import type { ContainerFileStat, ContainerHealthStatus, ContainerMount, ContainerObservation, ContainerPort, ImageObservation } from '../../result/types.js';
-import type { ContainerSummary } from '../types.js';
+import type { ContainerSummary, PublishedPort } from '../types.js';
 
 type Json = Record<string, unknown>;
 
@@ -131,11 +131,33 @@ export function toContainerSummary(entry: unknown): ContainerSummary | undefined
   const id = str(root.Id);
   if (id === undefined) return undefined;
   const names = Array.isArray(root.Names) ? root.Names.filter((n): n is string => typeof n === 'string') : [];
+  const ports: PublishedPort[] = [];
+  for (const raw of Array.isArray(root.Ports) ? root.Ports : []) {
+    const port = obj(raw);
+    const hostPort = num(port.PublicPort);
+    const containerPort = num(port.PrivatePort);
+    // Exposed but not published: no host port, nothing to map.
+    if (hostPort === undefined || containerPort === undefined) continue;
+    ports.push({ hostIp: str(port.IP) ?? '', hostPort, containerPort, protocol: str(port.Type) ?? 'tcp' });
+  }
+  const addresses: string[] = [];
+  for (const network of Object.values(obj(obj(root.NetworkSettings).Networks))) {
+    for (const key of ['IPAddress', 'GlobalIPv6Address']) {
+      const address = str(obj(network)[key]);
+      if (address) addresses.push(address);
+    }
+  }
+  const networkMode = str(obj(root.HostConfig).NetworkMode);
+  const image = str(root.Image);
   return {
     id,
     name: (names[0] ?? '').replace(/^\//, ''),
     state: str(root.State) ?? 'unknown',
     labels: stringMap(root.Labels),
+    ...(image ? { image } : {}),
+    ...(ports.length > 0 ? { ports } : {}),
+    ...(networkMode ? { networkMode } : {}),
+    ...(addresses.length > 0 ? { addresses } : {}),
   };
 }
 

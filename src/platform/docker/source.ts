@@ -4,10 +4,12 @@
  * container, so checking a file is `HEAD /containers/{id}/archive`, not `exec ls`.
  */
 import type { Clock } from '../../result/clock.js';
-import type { ContainerFileStat, ContainerObservation, ImageObservation } from '../../result/types.js';
+import type { ContainerFileStat, ContainerObservation, EndpointMapping, ImageObservation } from '../../result/types.js';
 import { oneLine } from '../../util/format.js';
 import { PlatformError } from '../types.js';
-import type { CallOptions, ContainerSelector, ContainerSummary, PlatformSource } from '../types.js';
+import type { CallOptions, ContainerSelector, ContainerSummary, EndpointTarget, PlatformSource } from '../types.js';
+import { mapEndpoint, targetText } from '../endpoint.js';
+import { onEngineHost, resolveHost } from './host.js';
 import type { EngineAddress } from './address.js';
 import { createDockerEngine } from './engine.js';
 import type { DockerEngine, EngineResponse } from './engine.js';
@@ -82,9 +84,25 @@ export function dockerSource(engine: DockerEngine): PlatformSource & { readonly 
       return stat;
     },
 
+    async mapEndpoint(target: EndpointTarget, call: CallOptions): Promise<EndpointMapping> {
+      const budget = Math.min(RESOLVE_TIMEOUT_MS, call.deadline - engine.clock.now());
+      const resolved = await resolveHost(target.host, budget);
+      if (!resolved.ok) return { kind: 'unmapped', target: targetText(target), why: resolved.why };
+      // Running containers only: a stopped one owns no address and publishes nothing.
+      const response = await engine.get('/containers/json', call);
+      if (response.status !== 200) throw unexpected(response, 'GET /containers/json');
+      const list = json(response, 'GET /containers/json');
+      const containers = (Array.isArray(list) ? list : []).map(toContainerSummary).filter((c): c is ContainerSummary => c !== undefined);
+      const host = await onEngineHost(resolved.addresses, engine.address, budget);
+      return mapEndpoint(containers, target, { addresses: resolved.addresses, onEngineHost: host.yes, ...(host.why ? { elsewhere: host.why } : {}) });
+    },
+
     close: () => engine.close(),
   };
 }
+
+/** Resolving a target's name for endpoint mapping: a slow resolver must not hold the check. */
+const RESOLVE_TIMEOUT_MS = 2_000;
 
 function messageOf(response: EngineResponse): string {
   try {

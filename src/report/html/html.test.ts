@@ -167,6 +167,34 @@ describe('renderReport', () => {
   });
 });
 
+describe('renderReport: what the broken journeys protect', () => {
+  const header = (page: string): string => page.slice(page.indexOf('<ul class="broken">'), page.indexOf('</ul>', page.indexOf('<ul class="broken">')));
+  const text = (markup: string): string[] => [...markup.matchAll(/<li>(.*?)<\/li>/g)].map((m) => (m[1] ?? '').replace(/<[^>]+>/g, ''));
+
+  it('leads the header with them, identity first, before the layers', () => {
+    const page = renderReport(
+      run([
+        journey('home', 'failed', { layer: 'route' }),
+        journey('refunds', 'failed', { layer: 'route', protects: 'data' }),
+        journey('login', 'failed', { layer: 'auth', protects: 'identity' }),
+        journey('export', 'error', { protects: 'data' }),
+      ]),
+    );
+    expect(text(header(page))).toEqual([
+      'Protects identity login',
+      'Protects data refunds, export',
+      'Without protects: home',
+      'Broken at route home, refunds',
+      'Broken at auth login',
+      'Could not verify: export',
+    ]);
+  });
+
+  it('shows the layers alone when none says', () => {
+    expect(text(header(renderReport(run([journey('home', 'failed', { layer: 'route' })]))))).toEqual(['Broken at route home']);
+  });
+});
+
 describe('screenshots', () => {
   const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5a1c6a30000000049454e44ae426082', 'hex');
   const withShots = (paths: string[]): RunResult =>

@@ -14,7 +14,7 @@ import { formatDuration } from '../../util/format.js';
 import type { SafeHtml } from './escape.js';
 import { anchorId, html } from './escape.js';
 import { RUNG_SYMBOL, headlineAttempt, ladderOf, ladderText } from './ladder.js';
-import { attentionOf, verdictFields } from '../attention.js';
+import { attentionOf, endpointText, verdictFields } from '../attention.js';
 import type { Rung } from './ladder.js';
 import { TIMING_LEGEND, timingBar } from './timings.js';
 
@@ -91,6 +91,11 @@ function runtimeTruth(runtime: RuntimeTruth | undefined): SafeHtml | undefined {
   pair('version', runtime.version);
   pair('environment', runtime.environment);
   if (runtime.servedBy) rows.push(html`<dt>served by</dt><dd class="mono">${runtime.servedBy}</dd>`);
+  // runtime.container: which container was checked, and which one owns the target's port.
+  const container = runtime.container?.container;
+  if (container) rows.push(html`<dt>container</dt><dd class="mono">${container.name} · ${container.image.reference || '?'} · ${container.state.status}</dd>`);
+  if (runtime.container?.endpoint) rows.push(html`<dt>target</dt><dd class="mono">${endpointText(runtime.container.endpoint)}</dd>`);
+  if (runtime.wait) rows.push(html`<dt>wait</dt><dd>${runtime.wait.ended}: ${runtime.wait.polls} ${runtime.wait.polls === 1 ? 'poll' : 'polls'} in ${formatDuration(runtime.wait.waitedMs)}</dd>`);
   if (runtime.remoteAddress) rows.push(html`<dt>remote address</dt><dd class="mono">${runtime.remoteAddress}</dd>`);
   if (rows.length === 0) return undefined;
   return html`<div><h3>Runtime truth</h3><dl class="kv">${rows}</dl></div>`;

@@ -14,7 +14,7 @@ import type { EvidenceImages } from './journey.js';
 import { FILTER_SCRIPT, FILTER_SCRIPT_HASH } from './script.js';
 import { STYLES, STYLES_HASH } from './styles.js';
 import { verdictOf } from './verdict.js';
-import { verdictFields } from '../attention.js';
+import { groupByProtects, verdictFields } from '../attention.js';
 
 export interface PageOptions {
   readonly images?: EvidenceImages;
@@ -73,6 +73,7 @@ function header(run: RunResult, pending: readonly string[]): SafeHtml {
     <div><dt>started</dt><dd><time datetime="${run.startedAt}">${utc(run.startedAt)}</time></dd></div>
     <div><dt>duration</dt><dd>${formatDuration(run.durationMs)}</dd></div>
     ${run.exitCode !== undefined ? html`<div><dt>exit code</dt><dd>${run.exitCode}</dd></div>` : ''}
+    ${run.posture?.status === 'read' ? html`<div><dt>posture</dt><dd>${run.posture.summary}</dd></div>` : ''}
   </dl>
   ${brokenByLayer(run.journeys)}
   <ul class="counts">${chip('failed', 'failed')}${chip('error', 'could not verify')}${chip('flaky', 'flaky')}${chip('passed', 'passed')}${chip('skipped', 'skipped')}</ul>
@@ -90,7 +91,12 @@ function brokenByLayer(journeys: readonly JourneyResult[]): SafeHtml | '' {
   const join = (items: readonly JourneyResult[]): SafeHtml[] => items.map((j, i) => html`${i > 0 ? ', ' : ''}${link(j)}`);
   const layers = LAYERS.filter((l) => failed.some((j) => j.layer === l));
   const unlayered = failed.filter((j) => !j.layer);
-  return html`<ul class="broken">${layers.map(
+  // What they protect, identity first, when any broken journey says (protects:).
+  const broken = [...failed, ...errors];
+  const byProtects = broken.some((j) => j.protects !== undefined) ? groupByProtects(broken) : [];
+  return html`<ul class="broken">${byProtects.map(
+    (g) => html`<li>${g.protects === undefined ? 'Without protects:' : html`Protects <span class="badge layer o-failed">${g.protects}</span>`} ${join(g.journeys)}</li>`,
+  )}${layers.map(
     (l) => html`<li>Broken at <span class="badge layer o-failed">${l}</span> ${join(failed.filter((j) => j.layer === l))}</li>`,
   )}${unlayered.length ? html`<li>Broken: ${join(unlayered)}</li>` : ''}${
     errors.length ? html`<li>Could not verify: ${join(errors)}</li>` : ''

@@ -9,12 +9,14 @@
  * container matching is a `container` symptom (classified `endpoint`: nothing runs to serve
  * the journey). Redaction is not done here: the runner redacts at its one boundary.
  */
-import type { AssertionResult, ContainerTruth } from '../../result/types.js';
+import type { AssertionResult, ContainerTruth, EndpointMapping } from '../../result/types.js';
 import type { ContainerCheck } from '../../journey/schema.js';
 import type { StepContext, StepOutcome } from '../types.js';
 import { evaluateContainer } from '../../platform/evaluate.js';
 import { observeContainer } from '../../platform/observe.js';
-import type { ContainerSelector, PlatformSource } from '../../platform/types.js';
+import type { ContainerSelector, EndpointTarget, PlatformSource } from '../../platform/types.js';
+import { PlatformError } from '../../platform/types.js';
+import { targetText } from '../../platform/endpoint.js';
 
 /** What container checks need, built once by the CLI and passed down like `http`. */
 export interface ContainerDeps {
@@ -65,12 +67,41 @@ export async function checkContainer(check: ContainerCheck, ctx: StepContext, de
     return { truth: reading.truth, outcome: { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted' } } };
   }
   if (!reading.ok) return { truth: reading.truth, outcome: { status: 'error', error: reading.fault } };
-  const assertions: AssertionResult[] = evaluateContainer(check.expect, reading.truth);
+  const endpoint = await endpointOf(deps.source, ctx, reading.truth);
+  const truth: ContainerTruth = endpoint === undefined ? reading.truth : { ...reading.truth, endpoint };
+  const assertions: AssertionResult[] = evaluateContainer(check.expect, truth);
   const holds = assertions.every((a) => a.passed);
   return {
-    truth: reading.truth,
-    outcome: holds ? { status: 'passed', assertions } : { status: 'failed', symptom: { kind: 'container', truth: reading.truth }, assertions },
+    truth,
+    outcome: holds ? { status: 'passed', assertions } : { status: 'failed', symptom: { kind: 'container', truth }, assertions },
   };
+}
+
+/**
+ * Endpoint mapping (DESIGN §7, first in the operator's order): which container owns the
+ * journey's target port, recorded beside the selected one. Evidence only: it never fails the
+ * check, and an engine fault here (the main reading worked) is said, not raised. Undefined
+ * without an http(s) target.
+ */
+async function endpointOf(source: PlatformSource, ctx: StepContext, truth: ContainerTruth): Promise<EndpointMapping | undefined> {
+  const target = endpointTarget(ctx.target);
+  if (target === undefined) return undefined;
+  try {
+    const mapping = await source.mapEndpoint(target, { deadline: ctx.deadline, signal: ctx.signal });
+    return mapping.kind === 'mapped' ? { ...mapping, selected: mapping.container.id === truth.container?.id } : mapping;
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    return { kind: 'unmapped', target: targetText(target), why: `the engine could not be asked (${error.code})` };
+  }
+}
+
+/** The host and port a journey's requests go to: `http://127.0.0.1:8080/app` → 127.0.0.1, 8080. */
+export function endpointTarget(target: string | undefined): EndpointTarget | undefined {
+  if (target === undefined || !URL.canParse(target)) return undefined;
+  const url = new URL(target);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 /** The driver the runner plans: the outcome, with the truth it read for the attempt's `runtime.container`. */
