@@ -10,6 +10,7 @@ import type { LoadedJourney } from '../journey/load.js';
 import { STEP_REGISTRY, journeyNeedsBrowser } from '../steps/registry.js';
 import type { BrowserSupport, HttpDeps, Redactor } from '../steps/types.js';
 import { runJourneys } from '../runner/run.js';
+import type { ExtrasSettings } from '../runner/attempt-extras.js';
 import type { ContainerDeps } from '../steps/runtime/container.js';
 import { exitCodeFor } from '../runner/outcome.js';
 import { summarizeRun } from '../runner/summary.js';
@@ -48,6 +49,11 @@ export interface ExecuteOptions {
   readonly extra?: Record<string, unknown>;
   /** The container engine for `runtime.container` checks (built once by the command). */
   readonly containers?: ContainerDeps;
+  // --- pathproof.yaml settings the runner applies (issue #17 part 2; origins were dropped before) ---
+  /** `origins:`: first-party for every journey, besides each journey's own. */
+  readonly origins?: readonly string[];
+  /** `tlsWarnWithin`, `traceparent`, `traceUrl` (resolved): see src/runner/attempt-extras.ts. */
+  readonly extras?: ExtrasSettings;
 }
 
 export interface ExecuteResult {
@@ -116,6 +122,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       signal: options.signal,
       stopping: options.stopping,
       containers: options.containers,
+      ...(options.origins === undefined ? {} : { origins: options.origins }),
+      ...options.extras,
     },
     { concurrency: options.concurrency },
     {
