@@ -11,6 +11,7 @@ import type { LoadedJourney } from '../journey/load.js';
 import { STEP_REGISTRY, journeyNeedsBrowser } from '../steps/registry.js';
 import type { BrowserSupport, HttpDeps, Redactor } from '../steps/types.js';
 import { runJourneys } from '../runner/run.js';
+import type { ExtrasSettings } from '../runner/attempt-extras.js';
 import type { ContainerDeps } from '../steps/runtime/container.js';
 import { exitCodeFor } from '../runner/outcome.js';
 import { summarizeRun } from '../runner/summary.js';
@@ -51,6 +52,11 @@ export interface ExecuteOptions {
   readonly containers?: ContainerDeps;
   /** intended: of pathproof.yaml (issue #14): reads the posture once the journeys are done (src/cli/run-posture.ts). */
   readonly posture?: PostureRead;
+  // --- pathproof.yaml settings the runner applies (issue #17 part 2; origins were dropped before) ---
+  /** `origins:`: first-party for every journey, besides each journey's own. */
+  readonly origins?: readonly string[];
+  /** `tlsWarnWithin`, `traceparent`, `traceUrl` (resolved): see src/runner/attempt-extras.ts. */
+  readonly extras?: ExtrasSettings;
 }
 
 export interface ExecuteResult {
@@ -122,6 +128,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       containers: options.containers,
       // --wait (issue #14): the runtime checks get trigger.waitMs from the run's start to hold (src/runner/wait.ts).
       ...(options.trigger.waitMs ? { wait: { since: start, until: start + options.trigger.waitMs } } : {}),
+      ...(options.origins === undefined ? {} : { origins: options.origins }),
+      ...options.extras,
     },
     { concurrency: options.concurrency },
     {

@@ -200,8 +200,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       stopping: interrupts.stopping,
       interrupted: interrupts.stopping,
       ...(machinery.containers === undefined ? {} : { containers: machinery.containers }),
-      ...(setting.config.origins === undefined ? {} : { origins: setting.config.origins }),
       ...(posture.read ? { posture: posture.read } : {}),
+      // pathproof.yaml's origins, tlsWarnWithin, traceparent, traceUrl (issue #17 part 2)
+      ...setting.runner,
       ...(rerun ? { extra: { continues: rerun.previous.runId } } : {}),
     });
   } finally {

@@ -200,7 +200,8 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
       interrupted: () => state === 'draining',
       history,
       ...(containers === undefined ? {} : { containers }),
-      ...(setting.config.origins === undefined ? {} : { origins: setting.config.origins }),
+      // pathproof.yaml's origins, tlsWarnWithin, traceparent, traceUrl (issue #17 part 2)
+      ...setting.runner,
     });
     // Warnings already in run.json (e.g. an unreadable history) and the ones after it (history not updated).
     for (const warning of result.warnings) io.stderr(`pathproof: run ${request.id}: warning: ${warning}\n`);

@@ -11,7 +11,7 @@ import type { Clock } from '../result/clock.js';
 import type { Redactor } from '../result/types.js';
 import { DEFAULTS } from '../journey/schema.js';
 import type { ProjectConfig } from '../journey/schema.js';
-import { loadProject, resolveEnvironment } from '../journey/project.js';
+import { loadProject, resolveEnvironment, resolveTraceUrl } from '../journey/project.js';
 import type { EnvironmentResult } from '../journey/project.js';
 import { loadJourneys } from '../journey/discover.js';
 import type { LoadedJourney } from '../journey/load.js';
@@ -24,6 +24,7 @@ import type { BrowserSupport, HttpDeps } from '../steps/types.js';
 import type { ContainerDeps } from '../steps/runtime/container.js';
 import { intendedProject } from '../platform/compose.js';
 import { pruneRuns } from '../report/retention.js';
+import type { ExtrasSettings } from '../runner/attempt-extras.js';
 import type { ReporterFailure } from '../report/reporter.js';
 import { buildEngine } from './engine.js';
 import type { ParsedArgs } from './args.js';
@@ -42,6 +43,8 @@ export interface Setting {
   readonly defaults: { readonly journeyTimeoutMs: number; readonly stepTimeoutMs: number; readonly retries: number };
   /** --expect-version, else the environment's. */
   readonly expectVersion?: string;
+  /** Issue #17 part 2: what the runner takes from pathproof.yaml (origins, TLS expiry, traces), for executeRun. */
+  readonly runner: { readonly origins?: readonly string[]; readonly extras: ExtrasSettings };
 }
 
 export type SettingResult = { ok: true; setting: Setting } | { ok: false; exitCode: number };
@@ -70,6 +73,12 @@ export async function loadSetting(
   const config = project.config;
   const defaults = config.defaults ?? {};
   const expectVersion = args.expectVersion ?? environment.expectVersion;
+  // traceUrl may use ${VAR} (the project file is read without interpolation): resolved once, here.
+  const traceUrl = config.traceUrl === undefined ? undefined : resolveTraceUrl(config.traceUrl, environment.env, project.file);
+  if (traceUrl !== undefined && !traceUrl.ok) {
+    io.stderr(`pathproof: ${traceUrl.message}\n`);
+    return { ok: false, exitCode: 2 };
+  }
   return {
     ok: true,
     setting: {
@@ -85,6 +94,14 @@ export async function loadSetting(
         retries: args.retries ?? defaults.retries ?? DEFAULTS.retries,
       },
       ...(expectVersion === undefined ? {} : { expectVersion }),
+      runner: {
+        ...(config.origins === undefined ? {} : { origins: config.origins }),
+        extras: {
+          ...(config.tlsWarnWithin === undefined ? {} : { tlsWarnWithinMs: config.tlsWarnWithin }),
+          ...(config.traceparent === undefined ? {} : { traceparent: config.traceparent }),
+          ...(traceUrl === undefined ? {} : { traceUrl: traceUrl.url }),
+        },
+      },
     },
   };
 }

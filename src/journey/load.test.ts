@@ -110,6 +110,14 @@ describe('loadJourneyText: one diagnostic line per bad input', () => {
     ['two YAML documents', 'name: x\nentry:\n  - goto: /\n---\nname: y\n', [`${FILE}:4:1  one journey per file: this file holds a second YAML document (---)`]],
     ['invalid capture name', 'name: x\nentry:\n  - request: GET /\n    capture: { order-id: $.id }\n', [`${FILE}:4:16  entry[0].capture  invalid key "order-id": capture names are identifiers`]],
     ['YAML syntax error', 'name: x\nentry: [goto\n', [`${FILE}:3:1  YAML: flow sequence in block collection must be sufficiently indented and end with a ]`]],
+    [
+      'warnMs not below maxMs',
+      'name: x\nentry:\n  - request: GET /\n    expect: { maxMs: 500, warnMs: 800 }\n',
+      [`${FILE}:4:35  entry[0].expect.warnMs  warnMs must be below maxMs: the warning comes before the failure`],
+    ],
+    ['warnAfter on an HTTP step (it takes expect.warnMs)', 'name: x\nentry:\n  - request: GET /\n    warnAfter: 2s\n', [`${FILE}:4:5  entry[0]  unknown key "warnAfter"`]],
+    ['a bad warnAfter', 'name: x\nwarnAfter: soon\nentry:\n  - goto: /\n', [`${FILE}:2:12  warnAfter  expected a duration such as 500ms, 30s, 1m30s, 2m or 1h`]],
+    ['traceparent is a boolean', 'name: x\ntraceparent: off\nentry:\n  - goto: /\n', [`${FILE}:2:14  traceparent  expected true or false, got string`]],
   ])('%s', (_label, source, expected) => {
     expect(problems(source)).toEqual(expected);
   });

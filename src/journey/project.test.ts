@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from './diagnostics.js';
-import { loadProject, parseProjectText, resolveEnvironment } from './project.js';
+import { loadProject, parseProjectText, resolveEnvironment, resolveTraceUrl } from './project.js';
 import type { ProjectConfig } from './schema.js';
 
 let cwd: string;
@@ -123,6 +123,7 @@ maintenance:
   - { cron: "0 2 * * SUN", duration: 1h, timezone: Europe/Berlin, name: weekly patching }
 traceUrl: https://tempo.example/trace/{traceId}
 tlsWarnWithin: 14d
+traceparent: false
 `;
 
   it('accepts the documented shape; references stay as written until serve resolves them', () => {
@@ -140,6 +141,7 @@ tlsWarnWithin: 14d
     expect(result.config.maintenance).toEqual([{ cron: '0 2 * * SUN', duration: 3_600_000, timezone: 'Europe/Berlin', name: 'weekly patching' }]);
     expect(result.config.tlsWarnWithin).toBe(14 * 86_400_000);
     expect(result.config.traceUrl).toBe('https://tempo.example/trace/{traceId}');
+    expect(result.config.traceparent).toBe(false);
   });
 
   it.each([
@@ -156,5 +158,21 @@ tlsWarnWithin: 14d
     const result = parseProjectText(text, 'pathproof.yaml');
     expect(result.ok).toBe(false);
     expect(!result.ok && result.diagnostics.map(formatDiagnostic)).toContain(message);
+  });
+});
+
+describe('resolveTraceUrl', () => {
+  it.each<[string, Record<string, string>, { ok: true; url: string } | { ok: false; message: string }]>([
+    ['https://tempo.example/trace/{traceId}', {}, { ok: true, url: 'https://tempo.example/trace/{traceId}' }],
+    ['${TEMPO}/trace/{traceId}', { TEMPO: 'https://tempo.internal:3200' }, { ok: true, url: 'https://tempo.internal:3200/trace/{traceId}' }],
+    ['${TEMPO}/trace/{traceId}', {}, { ok: false, message: 'pathproof.yaml: traceUrl: environment variable TEMPO is not set (use ${TEMPO:-default} for a default)' }],
+    ['${TEMPO}/trace/{traceId}', { TEMPO: 'tempo.internal' }, { ok: false, message: 'pathproof.yaml: traceUrl: not an absolute http(s) URL once its references are resolved' }],
+    [
+      'https://tempo.example/trace/{traceId}?key=${secret:TEMPO_KEY}',
+      { TEMPO_KEY: 'k3y' },
+      { ok: false, message: 'pathproof.yaml: traceUrl: a link shown in every report and alert cannot hold a ${secret:…}' },
+    ],
+  ])('%s', (template, env, expected) => {
+    expect(resolveTraceUrl(template, env)).toEqual(expected);
   });
 });

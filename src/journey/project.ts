@@ -7,6 +7,7 @@ import { ProjectConfig } from './schema.js';
 import type { Diagnostic } from './diagnostics.js';
 import { didYouMean, sortDiagnostics } from './diagnostics.js';
 import type { Env } from './interpolate.js';
+import { interpolateString } from './interpolate.js';
 import { LOAD_LIMITS, parseYamlSource, schemaProblems, withoutConsequences } from './yaml-source.js';
 import { describeReadProblem, readRegularFile } from '../files/read-regular.js';
 
@@ -85,4 +86,21 @@ export function resolveEnvironment(config: ProjectConfig, name: string | undefin
     ...(environment.target !== undefined ? { target: environment.target } : {}),
     ...(environment.expectVersion !== undefined ? { expectVersion: environment.expectVersion } : {}),
   };
+}
+
+/**
+ * `traceUrl:` with its `${VAR}` references resolved (the project file is read without
+ * interpolation): an absolute http(s) URL that still holds `{traceId}`. A link is shown in
+ * every report and alert, so it may not hold a `${secret:…}`.
+ */
+export function resolveTraceUrl(template: string, env: Env, file = 'pathproof.yaml'): { ok: true; url: string } | { ok: false; message: string } {
+  const resolved = interpolateString(template, env);
+  if (resolved.problems.length > 0) return { ok: false, message: `${file}: traceUrl: ${resolved.problems.join('; ')}` };
+  if (resolved.secrets.length > 0) return { ok: false, message: `${file}: traceUrl: a link shown in every report and alert cannot hold a \${secret:…}` };
+  const url = resolved.value;
+  if (!url.includes('{traceId}')) return { ok: false, message: `${file}: traceUrl: the {traceId} placeholder is gone once its references are resolved` };
+  if (!/^https?:\/\//.test(url) || !URL.canParse(url.split('{traceId}').join('0'))) {
+    return { ok: false, message: `${file}: traceUrl: not an absolute http(s) URL once its references are resolved` };
+  }
+  return { ok: true, url };
 }

@@ -171,6 +171,16 @@ export const Expect = z
       .describe('JSON path → expected value, or a matcher such as { gte: 1 }.'),
     body: BodyExpectation.optional(),
     maxMs: z.number().int().positive().optional().describe('The whole exchange takes at most this many ms.'),
+    warnMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Slower than this many ms (the whole exchange) and the step still passes, but the journey is `degraded`. Below maxMs.'),
+  })
+  .refine((e) => e.warnMs === undefined || e.maxMs === undefined || e.warnMs < e.maxMs, {
+    message: 'warnMs must be below maxMs: the warning comes before the failure',
+    path: ['warnMs'],
   })
   .describe('What the response must look like. Without `status`, any 2xx/3xx passes.');
 export type Expect = z.infer<typeof Expect>;
@@ -187,6 +197,12 @@ const CaptureName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'cap
 const commonStep = {
   name: z.string().optional().describe('A label for reports; defaults to the action.'),
   timeout: Duration.optional().describe('Step timeout (default 10s, bounded by the journey timeout).'),
+};
+
+/** Browser steps may also say when they are slow (HTTP steps say it with `expect.warnMs`). */
+const browserStep = {
+  ...commonStep,
+  warnAfter: Duration.optional().describe('Slower than this and the step still passes, but the journey is `degraded` (e.g. 2s).'),
 };
 
 export const HttpStep = z.strictObject({
@@ -258,7 +274,7 @@ const browserCapture = z
   .describe('name → text | value | url | { attribute } | { regex, group, from }; use later as {{ name }}.');
 
 export const GotoStep = z.strictObject({
-  ...commonStep,
+  ...browserStep,
   goto: z.union([
     NavigableUrl,
     z.strictObject({
@@ -267,27 +283,27 @@ export const GotoStep = z.strictObject({
     }),
   ]),
 });
-export const ClickStep = z.strictObject({ ...commonStep, click: TextOrLocator });
+export const ClickStep = z.strictObject({ ...browserStep, click: TextOrLocator });
 export const FillStep = z.strictObject({
-  ...commonStep,
+  ...browserStep,
   fill: locatorWith({ value: z.string().describe('Text to type; may use {{ capture }} and ${secret:NAME}.') }),
 });
 export const PressStep = z.strictObject({
-  ...commonStep,
+  ...browserStep,
   press: z.union([z.string().describe('A key such as Enter, on the focused element.'), locatorWith({ key: z.string() })]),
 });
 export const SelectStep = z.strictObject({
-  ...commonStep,
+  ...browserStep,
   select: locatorWith({ option: z.union([z.string(), z.array(z.string())]).describe('Option value or label.') }),
 });
 export const CheckStep = z.strictObject({
-  ...commonStep,
+  ...browserStep,
   check: z.union([z.string().describe('Label text.'), locatorWith({ checked: z.boolean().optional() })]),
 });
-export const SeeStep = z.strictObject({ ...commonStep, see: TextOrLocator, capture: browserCapture });
-export const NotSeeStep = z.strictObject({ ...commonStep, notSee: TextOrLocator });
+export const SeeStep = z.strictObject({ ...browserStep, see: TextOrLocator, capture: browserCapture });
+export const NotSeeStep = z.strictObject({ ...browserStep, notSee: TextOrLocator });
 export const ExpectUrlStep = z.strictObject({
-  ...commonStep,
+  ...browserStep,
   expectUrl: z.union([
     z.string().describe('The page URL contains this text (usually a path).'),
     z.strictObject({ equals: z.string().optional(), contains: z.string().optional(), regex: UserRegex.optional() }),
@@ -295,7 +311,7 @@ export const ExpectUrlStep = z.strictObject({
   capture: browserCapture,
 });
 export const ScreenshotStep = z.strictObject({
-  ...commonStep,
+  ...browserStep,
   screenshot: z.union([
     z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'a screenshot name is a plain file name' }),
     z.literal(true),
@@ -303,7 +319,7 @@ export const ScreenshotStep = z.strictObject({
   ]),
 });
 export const WaitStep = z.strictObject({
-  ...commonStep,
+  ...browserStep,
   wait: z.union([Duration, z.strictObject({ for: Locator }), z.strictObject({ url: z.string() })]),
 });
 
@@ -506,6 +522,13 @@ export const Journey = z
       .describe('Cron schedule for `pathproof serve`.'),
     timeout: Duration.optional().describe('Each attempt of the whole journey, all stages (default 30s).'),
     retries: z.number().int().min(0).max(5).optional().describe('Retries after a failure; a pass on retry is "flaky".'),
+    warnAfter: Duration.optional().describe(
+      'Steps together slower than this (runtime checks and browser start-up not counted) and the journey still passes, but is `degraded`.',
+    ),
+    traceparent: z
+      .boolean()
+      .optional()
+      .describe('Send a W3C traceparent header on first-party requests (default true; overrides pathproof.yaml). false: never.'),
     insecure: z
       .boolean()
       .optional()
@@ -652,7 +675,13 @@ export const ProjectConfig = z
       .refine((url) => url.includes('${') || /^https?:\/\//.test(url), { message: 'expected an absolute http(s) URL with {traceId}' })
       .optional()
       .describe('Link to a trace from its id: https://tempo.example/trace/{traceId}.'),
-    tlsWarnWithin: Duration.optional().describe('Warn before a first-party TLS certificate expires within this long, e.g. 14d.'),
+    tlsWarnWithin: Duration.optional().describe(
+      'A first-party TLS certificate that expires within this long (e.g. 14d) makes the run `degraded`, with a hint. Default: off (the expiry is still recorded and exported).',
+    ),
+    traceparent: z
+      .boolean()
+      .optional()
+      .describe('Send a W3C traceparent header on first-party requests (default true); a journey can override it.'),
     engine: z
       .string()
       .min(1)

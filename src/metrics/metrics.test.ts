@@ -116,7 +116,7 @@ describe('createMetrics', () => {
     const registry = new Registry();
     const metrics = createMetrics(registry);
     metrics.initJourneys(['a', 'b'], 'staging', { scheduled: ['a'] });
-    expect(await lines(registry, 'pathproof_journey_runs_total')).toHaveLength(2 * 4);
+    expect(await lines(registry, 'pathproof_journey_runs_total')).toHaveLength(2 * 5); // passed, degraded, flaky, failed, error
     expect(await lines(registry, 'pathproof_journey_failures_total')).toHaveLength(2 * 9);
     expect(await lines(registry, 'pathproof_schedule_skipped_total')).toEqual(['pathproof_schedule_skipped_total{journey="a"} 0']);
     expect(await lines(registry, 'pathproof_journey_up')).toEqual([]);
@@ -134,11 +134,38 @@ describe('createMetrics', () => {
     expect(await lines(registry, 'pathproof_runtime_drift')).toEqual(['pathproof_runtime_drift{journey="refund-api",env=""} 1']);
   });
 
+  it('counts a degraded run as a run that passed: up 1, runs_total{outcome="degraded"}', async () => {
+    const registry = new Registry();
+    const metrics = createMetrics(registry);
+    metrics.initJourneys(['refund-api'], 'prod');
+    metrics.recordJourney(journey({ outcome: 'degraded' }), 'prod');
+    expect(await lines(registry, 'pathproof_journey_up')).toEqual(['pathproof_journey_up{journey="refund-api",env="prod"} 1']);
+    const runs = await lines(registry, 'pathproof_journey_runs_total');
+    expect(runs).toContain('pathproof_journey_runs_total{journey="refund-api",env="prod",outcome="degraded"} 1');
+    expect(runs).toContain('pathproof_journey_runs_total{journey="refund-api",env="prod",outcome="passed"} 0');
+  });
+
+  it('exports the soonest first-party certificate expiry, and keeps it when a run reached none', async () => {
+    const registry = new Registry();
+    const metrics = createMetrics(registry);
+    const certificates = [
+      { origin: 'https://api.shop.example', notAfter: '2026-12-10T00:00:00.000Z' },
+      { origin: 'https://shop.example', notAfter: '2026-12-03T12:00:00.000Z' },
+    ];
+    expect(await lines(registry, 'pathproof_tls_cert_expiry_timestamp_seconds')).toEqual([]);
+    metrics.recordJourney(journey({ runtime: { certificates } }), 'prod');
+    const expected = [`pathproof_tls_cert_expiry_timestamp_seconds{journey="refund-api",env="prod"} ${Date.parse('2026-12-03T12:00:00.000Z') / 1000}`];
+    expect(await lines(registry, 'pathproof_tls_cert_expiry_timestamp_seconds')).toEqual(expected);
+    // A connection refused says nothing new about the certificate.
+    metrics.recordJourney(journey({ outcome: 'failed', layer: 'endpoint' }), 'prod');
+    expect(await lines(registry, 'pathproof_tls_cert_expiry_timestamp_seconds')).toEqual(expected);
+  });
+
   it('forgets every series of a journey that is no longer loaded', async () => {
     const registry = new Registry();
     const metrics = createMetrics(registry);
     metrics.initJourneys(['refund-api'], '', { scheduled: ['refund-api'] });
-    metrics.recordJourney(journey({ runtime: { version: { expected: '1', served: '1' } } }), '');
+    metrics.recordJourney(journey({ runtime: { version: { expected: '1', served: '1' }, certificates: [{ origin: 'https://shop.example', notAfter: '2026-12-03T12:00:00.000Z' }] } }), '');
     metrics.scheduleSkipped('refund-api');
     metrics.forgetJourney('refund-api', '');
     expect((await registry.metrics()).split('\n').filter((l) => l.includes('refund-api'))).toEqual([]);
@@ -157,6 +184,7 @@ describe('createMetrics', () => {
     const metrics = createMetrics(registry);
     metrics.initJourneys(['refund-api'], '', { scheduled: ['refund-api'] });
     metrics.recordJourney(journey({ outcome: 'failed', layer: 'drift', runtime: { version: { expected: '2.0.3', served: '2.1.0' } } }), '');
+    metrics.recordJourney(journey({ outcome: 'degraded', runtime: { certificates: [{ origin: 'https://shop.example', notAfter: '2026-12-03T12:00:00.000Z' }] } }), '');
     metrics.scheduleSkipped('refund-api');
     const checked = spawnSync('promtool', ['check', 'metrics'], { input: await registry.metrics(), encoding: 'utf8', timeout: 20_000 });
     expect(checked.error).toBeUndefined();

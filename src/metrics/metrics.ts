@@ -11,15 +11,18 @@
  * - `runs_total` (per outcome) and `failures_total` (per layer) start at 0 for every loaded
  *   journey, so `rate()` and `increase()` see the first failure instead of a series appearing;
  * - `journey_up`, `duration_seconds`, `last_run_timestamp_seconds`, drift and version info are
- *   absent until the journey's first run: an unknown state is not "down" (`absent()` finds it).
+ *   absent until the journey's first run: an unknown state is not "down" (`absent()` finds it);
+ * - `tls_cert_expiry_timestamp_seconds` is absent until a run reached a first-party HTTPS
+ *   origin, and keeps its last value when a later run did not (an HTTP failure says nothing
+ *   new about the certificate).
  */
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
-import { LAYERS } from '../result/types.js';
+import { countsAsPassed, LAYERS } from '../result/types.js';
 import type { JourneyResult, Outcome, RuntimeTruth } from '../result/types.js';
 
 /** Outcomes counted by `pathproof_journey_runs_total` (a `skipped` journey did not run). */
-export const COUNTED_OUTCOMES = ['passed', 'flaky', 'failed', 'error'] as const satisfies readonly Outcome[];
+export const COUNTED_OUTCOMES = ['passed', 'degraded', 'flaky', 'failed', 'error'] as const satisfies readonly Outcome[];
 
 export const HTTP_PHASES = ['dns', 'connect', 'tls', 'ttfb', 'transfer'] as const;
 export type HttpPhase = (typeof HTTP_PHASES)[number];
@@ -95,7 +98,7 @@ export function createMetrics(registry: Registry, options: MetricsOptions = {}):
     name: 'pathproof_journey_up',
     help: confirmedUp
       ? 'Whether the journey is up by its confirmed state (1: up, 0: down after alerts.confirm failed runs). Absent until confirmed either way.'
-      : 'Whether the last run of the journey passed (1: passed or flaky, 0: failed or could not verify). Absent until the first run.',
+      : 'Whether the last run of the journey passed (1: passed, degraded or flaky, 0: failed or could not verify). Absent until the first run.',
     labelNames: ['journey', 'env'] as const,
     registers,
   });
@@ -108,7 +111,7 @@ export function createMetrics(registry: Registry, options: MetricsOptions = {}):
   });
   const runs = new Counter({
     name: 'pathproof_journey_runs_total',
-    help: 'Journey runs by outcome (passed, flaky, failed, error).',
+    help: 'Journey runs by outcome (passed, degraded, flaky, failed, error).',
     labelNames: ['journey', 'env', 'outcome'] as const,
     registers,
   });
@@ -141,6 +144,12 @@ export function createMetrics(registry: Registry, options: MetricsOptions = {}):
     name: 'pathproof_runtime_version_info',
     help: 'Always 1: the expected and the served version seen by the last run of the journey (one series per journey).',
     labelNames: ['journey', 'env', 'expected', 'served'] as const,
+    registers,
+  });
+  const certificateExpiry = new Gauge({
+    name: 'pathproof_tls_cert_expiry_timestamp_seconds',
+    help: "Unix time at which the first-party TLS certificate that expires first (of the journey's HTTPS origins, last run) expires. Absent until a run reached one.",
+    labelNames: ['journey', 'env'] as const,
     registers,
   });
   const skipped = new Counter({
@@ -200,7 +209,7 @@ export function createMetrics(registry: Registry, options: MetricsOptions = {}):
       if (result.outcome === 'skipped') return;
       const journey = result.name;
       const labels = { journey, env };
-      if (!confirmedUp) up.set(labels, result.outcome === 'passed' || result.outcome === 'flaky' ? 1 : 0);
+      if (!confirmedUp) up.set(labels, countsAsPassed(result.outcome) ? 1 : 0);
       duration.observe(labels, result.durationMs / 1000);
       runs.inc({ ...labels, outcome: result.outcome });
       if (result.outcome === 'failed' && result.layer) failures.inc({ ...labels, layer: result.layer });
@@ -208,6 +217,8 @@ export function createMetrics(registry: Registry, options: MetricsOptions = {}):
       lastRun.set(labels, finishedAtSeconds(result, now));
 
       const runtime = result.runtime;
+      const expiry = certificateExpiryOf(runtime);
+      if (expiry !== undefined) certificateExpiry.set(labels, expiry);
       const drifted = driftOf(runtime);
       if (drifted !== undefined) drift.set(labels, drifted ? 1 : 0);
       const served = runtime?.version?.served;
@@ -230,6 +241,7 @@ export function createMetrics(registry: Registry, options: MetricsOptions = {}):
       duration.remove(labels);
       lastRun.remove(labels);
       drift.remove(labels);
+      certificateExpiry.remove(labels);
       for (const outcome of COUNTED_OUTCOMES) runs.remove({ ...labels, outcome });
       for (const layer of LAYERS) failures.remove({ ...labels, layer });
       for (const phase of HTTP_PHASES) phases.remove({ journey, phase });
@@ -280,6 +292,16 @@ export function phaseTimings(result: JourneyResult): [HttpPhase, number][] {
     }
   }
   return timings;
+}
+
+/** Unix seconds of the soonest first-party certificate expiry seen, or undefined when none was seen. */
+export function certificateExpiryOf(runtime: RuntimeTruth | undefined): number | undefined {
+  let soonest: number | undefined;
+  for (const certificate of runtime?.certificates ?? []) {
+    const at = Date.parse(certificate.notAfter);
+    if (Number.isFinite(at) && (soonest === undefined || at < soonest)) soonest = at;
+  }
+  return soonest === undefined ? undefined : soonest / 1000;
 }
 
 /**

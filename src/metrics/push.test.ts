@@ -44,7 +44,7 @@ const RUN: RunResult = {
   startedAt: '2026-11-22T09:15:02.000Z',
   durationMs: 900,
   outcome: 'failed',
-  counts: { passed: 1, flaky: 0, failed: 1, error: 0, skipped: 0 },
+  counts: { passed: 1, degraded: 0, flaky: 0, failed: 1, error: 0, skipped: 0 },
   journeys: [
     { name: 'home-page', file: 'journeys/home-page.yaml', tags: [], outcome: 'passed', startedAt: '2026-11-22T09:15:02.000Z', durationMs: 300, attempts: [] },
     journeyResult('failed', { name: 'refund-api', file: 'journeys/refund-api.yaml', layer: 'authz', stage: 'action', startedAt: '2026-11-22T09:15:02.000Z', durationMs: 600 }),

@@ -2,7 +2,7 @@
  * What a report shows for a journey that needs attention (failed, error, or flaky: the
  * attempt that was retried away), read through the result unions — no `a ?? b ?? 'unknown'`.
  */
-import type { EndpointMapping, Failure, JourneyResult, Layer, Phase, RunnerError, StepResult, StoppedAttempt } from '../result/types.js';
+import type { Degradation, EndpointMapping, Failure, JourneyResult, Layer, Phase, RunnerError, StepResult, StoppedAttempt, TraceRef } from '../result/types.js';
 
 export interface Attention {
   /** The attempt that stopped (the last one, or for a flaky journey the one retried away). */
@@ -59,6 +59,8 @@ export function verdictFields(journey: JourneyResult): {
   switch (journey.outcome) {
     case 'passed':
       return {};
+    case 'degraded':
+      return { hint: journey.hint, message: journey.message };
     case 'skipped':
       return { reason: journey.reason };
     case 'failed':
@@ -120,4 +122,28 @@ export function endpointText(mapping: EndpointMapping): string {
   const { container } = mapping;
   const details = [container.compose ? `service ${container.compose.service}` : undefined, container.port, mapping.selected ? 'the one checked' : undefined].filter(Boolean);
   return `${mapping.target} → container ${container.name} (${details.join(', ')})`;
+}
+
+/** Why a journey that worked is degraded (a flaky one may be too); empty for every other outcome. */
+export function degradationsOf(journey: JourneyResult): readonly Degradation[] {
+  if (journey.outcome === 'degraded') return journey.degradations;
+  if (journey.outcome === 'flaky') return journey.degradations ?? [];
+  return [];
+}
+
+/**
+ * The backend trace worth opening for a journey: the trace of the attempt that tells its
+ * story (the failed attempt of a failed or flaky journey, else the last one). Undefined
+ * when no trace was sent (`traceparent: false`, nothing ran).
+ */
+export function traceOf(journey: JourneyResult): TraceRef | undefined {
+  const attempt = attentionOf(journey)?.attempt ?? journey.attempts.at(-1);
+  return attempt?.trace;
+}
+
+/** A trace link safe to put in an href: only http(s) (run.json may come from anywhere). */
+export function traceHref(trace: TraceRef | undefined): string | undefined {
+  const url = trace?.url;
+  if (url === undefined || !/^https?:\/\//i.test(url) || !URL.canParse(url)) return undefined;
+  return url;
 }

@@ -3,8 +3,8 @@
  * stage ladder, layer, hint and failing assertion, then one summary line.
  */
 import { formatDuration } from '../util/format.js';
-import { attemptSummary, attentionOf, endpointText, groupByProtects, protectsTitle } from './attention.js';
-import type { AttemptResult, JourneyResult, Outcome, Phase, RunResult, WaitRecord } from '../result/types.js';
+import { attemptSummary, attentionOf, degradationsOf, endpointText, groupByProtects, protectsTitle, traceOf } from './attention.js';
+import type { AttemptResult, Degradation, JourneyResult, Outcome, Phase, RunResult, WaitRecord } from '../result/types.js';
 import { STAGES } from '../result/types.js';
 import { describeTransition, hasCodes, transitionCodes } from '../classify/transition.js';
 import type { Reporter } from './reporter.js';
@@ -16,7 +16,7 @@ export interface ConsoleOptions {
   readonly verbose?: boolean;
 }
 
-const SYMBOL: Record<Outcome, string> = { passed: '✓', flaky: '~', failed: '✗', error: '!', skipped: '-' };
+const SYMBOL: Record<Outcome, string> = { passed: '✓', degraded: '≈', flaky: '~', failed: '✗', error: '!', skipped: '-' };
 
 type Paint = (text: string) => string;
 function painter(enabled: boolean, code: string): Paint {
@@ -64,7 +64,7 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
   const green = painter(options.color, '32');
   const yellow = painter(options.color, '33');
   const magenta = painter(options.color, '35');
-  const colorOf: Record<Outcome, Paint> = { passed: green, flaky: yellow, failed: red, error: magenta, skipped: dim };
+  const colorOf: Record<Outcome, Paint> = { passed: green, degraded: yellow, flaky: yellow, failed: red, error: magenta, skipped: dim };
   let nameWidth = 20;
 
   const line = (result: JourneyResult): string => {
@@ -75,11 +75,13 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
 
   const outcomeLine = (result: JourneyResult): string => {
     const paint = colorOf[result.outcome];
-    const head = `  ${paint(SYMBOL[result.outcome])} ${result.name.padEnd(nameWidth)} ${paint(result.outcome.padEnd(7))}`;
+    const head = `  ${paint(SYMBOL[result.outcome])} ${result.name.padEnd(nameWidth)} ${paint(result.outcome.padEnd(8))}`;
     const duration = dim(formatDuration(result.durationMs).padStart(6));
     switch (result.outcome) {
       case 'passed':
         return `${head} ${duration}  ${transitionText(result)}`.trimEnd();
+      case 'degraded':
+        return `${head} ${duration}  ${yellow(degradedSummary(result.degradations))}  ${transitionText(result)}`.trimEnd();
       case 'flaky':
         return `${head} ${duration}  ${dim(`passed on attempt ${result.attempts.length}`)}  ${transitionText(result)}`.trimEnd();
       case 'failed':
@@ -147,12 +149,30 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       out.push(`    ${dim('since ')}  ${what}${t.previousRunId ? dim(` (previous run ${t.previousRunId})`) : ''}`);
     }
     for (const evidence of step?.evidence ?? []) out.push(`    ${dim('file  ')}  ${evidence.path}`);
+    const trace = traceLine(result);
+    if (trace) out.push(`    ${dim('trace ')}  ${trace}`);
     if (result.attempts.length > 1) out.push(`    ${dim('tries ')}  ${result.attempts.map(attemptSummary).join(', ')}`);
     return out;
   };
 
   /** Third-party failures and page errors that did not decide anything: shown, never hidden. */
   const noteLines = (result: JourneyResult): string => (result.notes ?? []).map((note) => `\n    ${dim(`note  ${note.message}`)}`).join('');
+
+  /**
+   * Why a journey that worked is degraded, under its line (slow steps, a certificate about
+   * to expire), the first hint, and the trace of a slow run: degraded is passed, never hidden.
+   */
+  const degradedLines = (result: JourneyResult): string => {
+    const degradations = degradationsOf(result);
+    if (degradations.length === 0) return '';
+    const lines = degradations.slice(0, 3).map((d) => `\n    ${yellow(d.kind === 'tls-expiry' ? 'tls   ' : 'slow  ')}  ${d.message}`);
+    if (degradations.length > 3) lines.push(`\n    ${dim(`${degradations.length - 3} more in run.json`)}`);
+    const first = degradations[0];
+    if (first) lines.push(`\n    ${dim('hint  ')}  ${first.hint}`);
+    const trace = traceLine(result);
+    if (trace && result.outcome === 'degraded') lines.push(`\n    ${dim('trace ')}  ${trace}`);
+    return lines.join('');
+  };
 
   return {
     name: 'console',
@@ -165,7 +185,7 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
     },
     onJourneyEnd(result) {
       if (options.verbose === false && (result.outcome === 'passed' || result.outcome === 'skipped')) return;
-      write(`${line(result)}${noteLines(result)}\n`);
+      write(`${line(result)}${degradedLines(result)}${noteLines(result)}\n`);
     },
     onRunEnd(run: RunResult) {
       const problems = run.journeys.filter((j) => j.outcome === 'failed' || j.outcome === 'error' || j.outcome === 'flaky');
@@ -186,6 +206,7 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       const c = run.counts;
       const parts = [
         green(`${c.passed} passed`),
+        ...(c.degraded ? [yellow(`${c.degraded} degraded`)] : []),
         (c.flaky ? yellow : dim)(`${c.flaky} flaky`),
         (c.failed ? red : dim)(`${c.failed} failed`),
         (c.error ? magenta : dim)(`${c.error} error`),
@@ -194,4 +215,18 @@ export function consoleReporter(options: ConsoleOptions): Reporter {
       write(`${parts.join(', ')} ${dim(`· ${formatDuration(run.durationMs)}`)}\n`);
     },
   };
+}
+
+/** `worked, but slowly`, `worked, but its certificate expires soon`, or both: the line's summary; details follow. */
+function degradedSummary(degradations: readonly Degradation[]): string {
+  const slow = degradations.some((d) => d.kind !== 'tls-expiry');
+  const certificate = degradations.some((d) => d.kind === 'tls-expiry');
+  return `worked, but ${[slow ? 'slowly' : '', certificate ? 'a certificate expires soon' : ''].filter(Boolean).join('; ')}`;
+}
+
+/** The backend trace of a journey: its link with `traceUrl:`, else the bare trace id. */
+function traceLine(result: JourneyResult): string | undefined {
+  const trace = traceOf(result);
+  if (trace === undefined) return undefined;
+  return trace.url ?? trace.id;
 }

@@ -4,7 +4,8 @@
  * so everything pathproof-specific (stage, layer, hint, transition, runtime truth, the
  * trigger) lives under `extra`.
  *
- * Outcome mapping: passed → passed; flaky → passed with `flaky: true`; failed → failed;
+ * Outcome mapping: passed → passed; degraded → passed with `extra.outcome: degraded` and
+ * `extra.degradations` (why), the message saying it; flaky → passed with `flaky: true`; failed → failed;
  * error → other (we could not verify: CTRF's `failed` would blame the target); skipped →
  * skipped.
  */
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import type { JourneyResult, Outcome, RunResult } from '../result/types.js';
 import { evidenceOf, failureLines, headline, shownAttempt } from './failure-detail.js';
 import { writeJsonAtomic } from './json.js';
-import { verdictFields } from './attention.js';
+import { degradationsOf, traceOf, verdictFields } from './attention.js';
 import { endOfRunReporter } from './reporter.js';
 import type { Reporter } from './reporter.js';
 
@@ -59,7 +60,7 @@ export interface CtrfReport {
   };
 }
 
-const STATUS: Record<Outcome, CtrfStatus> = { passed: 'passed', flaky: 'passed', failed: 'failed', error: 'other', skipped: 'skipped' };
+const STATUS: Record<Outcome, CtrfStatus> = { passed: 'passed', degraded: 'passed', flaky: 'passed', failed: 'failed', error: 'other', skipped: 'skipped' };
 
 const CONTENT_TYPE: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', zip: 'application/zip', txt: 'text/plain', json: 'application/json', html: 'text/html' };
 
@@ -84,7 +85,7 @@ function test(journey: JourneyResult): CtrfTest {
     duration: Math.round(journey.durationMs),
     start,
     stop: start === undefined ? undefined : start + Math.round(journey.durationMs),
-    message: notPassed ? headline(journey) : journey.outcome === 'skipped' ? journey.reason : undefined,
+    message: notPassed || journey.outcome === 'degraded' ? headline(journey) : journey.outcome === 'skipped' ? journey.reason : undefined,
     trace: notPassed ? failureLines(shown).join('\n') || undefined : undefined,
     filePath: journey.file,
     tags: journey.tags,
@@ -101,6 +102,8 @@ function test(journey: JourneyResult): CtrfTest {
       reason: verdict.reason,
       transition: journey.transition,
       runtime: journey.runtime,
+      degradations: degradationsOf(journey).length > 0 ? degradationsOf(journey) : undefined,
+      trace: traceOf(journey),
       attempts: journey.attempts.map((a) =>
         defined({ attempt: a.attempt, outcome: a.outcome, durationMs: a.durationMs, ...(a.outcome === 'passed' ? {} : { stage: a.stage }), ...(a.outcome === 'failed' ? { layer: a.failure.layer } : {}) }),
       ),

@@ -35,6 +35,8 @@ export function headline(journey: JourneyResult): string {
       return attemptHeadline(journey.retried);
     case 'skipped':
       return `not run: ${journey.reason}`;
+    case 'degraded':
+      return `degraded: ${journey.message}`;
     case 'passed':
       return 'passed';
   }

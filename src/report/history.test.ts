@@ -23,7 +23,7 @@ function run(runId: string, journeys: JourneyResult[], env?: string): RunResult 
     startedAt: '2026-11-22T09:15:02.000Z',
     durationMs: 5,
     outcome: journeys.some((j) => j.outcome === 'failed') ? 'failed' : 'passed',
-    counts: { passed: 0, flaky: 0, failed: 0, error: 0, skipped: 0 },
+    counts: { passed: 0, degraded: 0, flaky: 0, failed: 0, error: 0, skipped: 0 },
     journeys,
   };
 }
@@ -150,7 +150,7 @@ describe('createHistoryWriter', () => {
         startedAt: new Date(Date.UTC(2026, 10, 22, 9, 0, i)).toISOString(),
         durationMs: 1,
         outcome: 'passed',
-        counts: { passed: 1, flaky: 0, failed: 0, error: 0, skipped: 0 },
+        counts: { passed: 1, degraded: 0, flaky: 0, failed: 0, error: 0, skipped: 0 },
         journeys: [{ name: `journey-${i}`, file: 'x.yaml', tags: [], outcome: 'passed', durationMs: 1, attempts: [] }],
       }) satisfies RunResult;
     await Promise.all(Array.from({ length: 20 }, (_, i) => writer.append(root, run(i))));

@@ -51,7 +51,9 @@ export interface VersionSeen {
 export interface PathBack {
   readonly journey: string;
   readonly file: string;
-  readonly outcome: 'passed' | 'flaky';
+  readonly outcome: 'passed' | 'degraded' | 'flaky';
+  /** Why it is degraded (slow, a certificate expiring soon): the first reason. */
+  readonly degraded?: string;
   /** True when it failed in the previous run: this rollback (or fix) brought it back. */
   readonly recovered: boolean;
   /** The previous layer or outcome when it recovered. */
@@ -148,11 +150,12 @@ function timeline(run: RunResult): TimelineEvent[] {
 /** The record for a run. Pure: the reporter only writes it. */
 export function buildInvestigation(run: RunResult, why: InvestigationRecord['why']): InvestigationRecord {
   const back: PathBack[] = run.journeys
-    .filter((j): j is JourneyResult & { outcome: 'passed' | 'flaky' } => j.outcome === 'passed' || j.outcome === 'flaky')
+    .filter((j): j is JourneyResult & { outcome: 'passed' | 'degraded' | 'flaky' } => j.outcome === 'passed' || j.outcome === 'degraded' || j.outcome === 'flaky')
     .map((j) => ({
       journey: j.name,
       file: j.file,
       outcome: j.outcome,
+      ...(j.outcome === 'degraded' ? { degraded: j.message } : {}),
       recovered: j.transition?.kind === 'recovered',
       ...(j.transition?.kind === 'recovered' && j.transition.from ? { was: j.transition.from } : {}),
     }));
@@ -336,7 +339,8 @@ export function renderInvestigation(record: InvestigationRecord): string {
   else {
     for (const b of record.back) {
       const how = b.recovered ? ` — **recovered** (was ${b.was ?? 'failing'})` : '';
-      out.push(`- ${code(b.journey)} ${b.outcome}${b.outcome === 'flaky' ? ' (passed on a retry)' : ''}${how}`);
+      const qualified = b.outcome === 'flaky' ? ' (passed on a retry)' : b.degraded !== undefined ? ` (worked, but ${text(b.degraded)})` : '';
+      out.push(`- ${code(b.journey)} ${b.outcome}${qualified}${how}`);
     }
     out.push('');
   }

@@ -13,7 +13,10 @@
  * - error   → `<error>` (we could not verify: never a failure of the target);
  * - skipped → `<skipped message="reason"/>`;
  * - flaky   → a passing testcase with one `<flakyFailure>` / `<flakyError>` per failed
- *   attempt (Maven Surefire's rerun convention), so a retry never hides a failure.
+ *   attempt (Maven Surefire's rerun convention), so a retry never hides a failure;
+ * - degraded → a passing testcase with the properties `pathproof.outcome` = `degraded` and one
+ *   `pathproof.degraded` per reason (pytest's `record_property` shape), and the reasons in
+ *   `<system-out>`, so a slow pass is visible in the CI without failing it.
  *
  * Attachment paths: Jenkins (junit-attachments) and GitLab resolve `[[ATTACHMENT|path]]`
  * against the workspace, not against junit.xml. With `attachmentsFrom` (the directory the
@@ -27,6 +30,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { AttemptResult, JourneyResult, RunResult } from '../result/types.js';
 import { attemptHeadline, evidenceOf, failureLines, headline, shownAttempt } from './failure-detail.js';
 import { endOfRunReporter } from './reporter.js';
+import { degradationsOf } from './attention.js';
 import type { Reporter } from './reporter.js';
 
 export interface JunitOptions {
@@ -104,8 +108,17 @@ function testcase(journey: JourneyResult, base: string | undefined): string {
   const open = `    <testcase${attrs({ classname: junitClassname(journey.file, journey.name), name: journey.name, time: seconds(journey.durationMs), file: journey.file })}`;
   const children: string[] = [];
   const shown = shownAttempt(journey);
+  const degradations = degradationsOf(journey);
+  if (journey.outcome === 'degraded' || degradations.length > 0) {
+    const properties = [
+      `        <property${attrs({ name: 'pathproof.outcome', value: journey.outcome })}/>`,
+      ...degradations.map((d) => `        <property${attrs({ name: 'pathproof.degraded', value: d.message })}/>`),
+    ];
+    children.push(`      <properties>\n${properties.join('\n')}\n      </properties>`);
+  }
   switch (journey.outcome) {
     case 'passed':
+    case 'degraded':
       break;
     case 'flaky':
       for (const attempt of journey.attempts.filter((a) => a.outcome !== 'passed')) {
@@ -135,7 +148,8 @@ function testcase(journey: JourneyResult, base: string | undefined): string {
   }
   // Attachments also go to system-out: that is where the Jenkins plugin and GitLab look.
   const files = attachments(shown, base);
-  if (files.length > 0) children.push(`      <system-out>${xmlText(files.join('\n'))}</system-out>`);
+  const slow = degradations.map((d) => `degraded: ${d.message}\n  hint: ${d.hint}`);
+  if (files.length > 0 || slow.length > 0) children.push(`      <system-out>${xmlText([...slow, ...files].join('\n'))}</system-out>`);
   return children.length === 0 ? `${open}/>` : `${open}>\n${children.join('\n')}\n    </testcase>`;
 }
 

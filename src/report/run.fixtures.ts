@@ -5,12 +5,12 @@
  * recovered, a flaky one, a failed one with assertions and evidence, an error, and one
  * skipped by an interruption.
  */
-import type { AttemptResult, JourneyResult, RunPosture, RunResult, StoppedAttempt } from '../result/types.js';
+import type { AttemptResult, Degradation, JourneyResult, RunPosture, RunResult, StoppedAttempt } from '../result/types.js';
 
 const T0 = Date.parse('2026-11-22T09:15:02.000Z');
 const at = (ms: number): string => new Date(T0 + ms).toISOString();
 
-const passedAttempt = (startMs: number, durationMs: number): AttemptResult => ({
+const passedAttempt = (startMs: number, durationMs: number): Extract<AttemptResult, { outcome: 'passed' }> => ({
   attempt: 1,
   outcome: 'passed',
   startedAt: at(startMs),
@@ -51,6 +51,28 @@ const routeFailure = {
   ],
   evidence: [{ kind: 'screenshot', path: 'evidence/refund-api/attempt-1/page.png' }],
 } satisfies AttemptResult;
+
+const slowOrders = {
+  kind: 'slow-step',
+  phase: 'entry',
+  index: 0,
+  step: 'GET /api/orders',
+  tookMs: 812,
+  budget: 'warnMs',
+  budgetMs: 500,
+  message: 'GET /api/orders took 812ms (expect.warnMs 500ms)',
+  hint: 'GET /api/orders answered correctly but slowly, 812ms (expect.warnMs 500ms): most of it waiting for the server to answer (ttfb 790ms)',
+} satisfies Degradation;
+
+const expiringCertificate = {
+  kind: 'tls-expiry',
+  origin: 'https://shop.example',
+  notAfter: '2026-11-30T00:00:00.000Z',
+  expiresInMs: 7 * 86_400_000,
+  warnWithinMs: 14 * 86_400_000,
+  message: 'the TLS certificate of https://shop.example expires in 7 days (2026-11-30T00:00:00Z, tlsWarnWithin 14d)',
+  hint: 'renew the certificate of https://shop.example before 2026-11-30T00:00:00Z',
+} satisfies Degradation;
 
 const flakyFailure = {
   attempt: 1,
@@ -153,6 +175,25 @@ export const JOURNEYS = {
       },
     ],
   },
+  degraded: {
+    name: 'orders-api',
+    file: 'journeys/orders-api.yaml',
+    tags: ['api'],
+    outcome: 'degraded',
+    startedAt: at(20),
+    durationMs: 830,
+    hint: slowOrders.hint,
+    message: slowOrders.message,
+    degradations: [slowOrders, expiringCertificate],
+    runtime: { certificates: [{ origin: 'https://shop.example', notAfter: '2026-11-30T00:00:00.000Z', subject: 'shop.example', issuer: 'R3' }] },
+    attempts: [
+      {
+        ...passedAttempt(20, 830),
+        degradations: [slowOrders, expiringCertificate],
+        trace: { id: '4bf92f3577b34da6a3ce929d0e0e4736', url: 'https://tempo.example/trace/4bf92f3577b34da6a3ce929d0e0e4736' },
+      },
+    ],
+  },
   skipped: {
     name: 'home-page',
     file: 'journeys/home-page.yaml',
@@ -166,9 +207,9 @@ export const JOURNEYS = {
 
 /** A finished run over `journeys` (counts and outcome computed here, like summarizeRun). */
 export function runOf(journeys: readonly JourneyResult[], overrides: Partial<RunResult> = {}): RunResult {
-  const counts = { passed: 0, flaky: 0, failed: 0, error: 0, skipped: 0 };
+  const counts = { passed: 0, degraded: 0, flaky: 0, failed: 0, error: 0, skipped: 0 };
   for (const journey of journeys) counts[journey.outcome] += 1;
-  const outcome = counts.failed ? 'failed' : counts.error ? 'error' : counts.flaky ? 'flaky' : counts.passed ? 'passed' : 'skipped';
+  const outcome = counts.failed ? 'failed' : counts.error ? 'error' : counts.flaky ? 'flaky' : counts.degraded ? 'degraded' : counts.passed ? 'passed' : 'skipped';
   return {
     schemaVersion: 1,
     runId: '2026-11-22T09-15-02Z-7f3a',

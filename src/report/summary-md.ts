@@ -25,7 +25,7 @@ export interface SummaryOptions {
   readonly githubStepSummary?: string;
 }
 
-const ICON: Record<Outcome, string> = { passed: '✅', flaky: '🟡', failed: '❌', error: '⚠️', skipped: '⏭️' };
+const ICON: Record<Outcome, string> = { passed: '✅', degraded: '🟠', flaky: '🟡', failed: '❌', error: '⚠️', skipped: '⏭️' };
 
 /** `after rollback customer-service:2.0.3`, or '' for a run with no trigger. */
 function triggerText(run: RunResult): string {
@@ -53,9 +53,14 @@ export function verdictLine(run: RunResult): string {
     case 'error':
       return `⚠️ pathproof: could not verify ${c.error} of ${total} ${total === 1 ? 'journey' : 'journeys'} (not a verdict on the target)${suffix}`;
     case 'passed':
+    case 'degraded':
     case 'flaky': {
-      const flaky = c.flaky > 0 ? ` (${c.flaky} flaky: passed on a retry)` : '';
-      return `✅ pathproof: ${total === 1 ? 'the journey' : `all ${total} journeys`} passed${flaky}${suffix}`;
+      const notes = [
+        c.flaky > 0 ? `${c.flaky} flaky: passed on a retry` : undefined,
+        c.degraded > 0 ? `${c.degraded} degraded: worked, but slowly or on a certificate about to expire` : undefined,
+      ].filter((note): note is string => note !== undefined);
+      const qualified = notes.length > 0 ? ` (${notes.join('; ')})` : '';
+      return `✅ pathproof: ${total === 1 ? 'the journey' : `all ${total} journeys`} passed${qualified}${suffix}`;
     }
     case 'skipped':
       return `⚠️ pathproof: nothing was verified (${total} skipped)${suffix}`;
@@ -74,6 +79,8 @@ function hintOf(journey: JourneyResult): string {
     }
     case 'skipped':
       return journey.reason ?? '';
+    case 'degraded':
+      return journey.hint;
     case 'passed':
       return '';
   }
@@ -118,7 +125,7 @@ export function renderSummary(run: RunResult): string {
     run.trigger.env ? `environment ${code(run.trigger.env)}` : undefined,
     run.continues ? `re-runs the failed journeys of ${code(run.continues)}` : undefined,
     formatDuration(run.durationMs),
-    `${c.passed} passed, ${c.flaky} flaky, ${c.failed} failed, ${c.error} error, ${c.skipped} skipped`,
+    `${c.passed} passed, ${c.degraded} degraded, ${c.flaky} flaky, ${c.failed} failed, ${c.error} error, ${c.skipped} skipped`,
   ].filter((fact): fact is string => fact !== undefined);
 
   const parts = [`### ${verdictLine(run)}`, '', facts.join(' · '), ''];

@@ -5,7 +5,7 @@
  * failed journey to carry its stage, layer, hint, message and failure, and this fills what
  * a test leaves out with plain defaults.
  */
-import type { AttemptResult, Failure, JourneyResult, Layer, Outcome, Phase, RunnerError } from './types.js';
+import type { AttemptResult, Degradation, Failure, JourneyResult, Layer, Outcome, Phase, RunnerError } from './types.js';
 
 export interface JourneyFields {
   readonly name?: string;
@@ -38,6 +38,10 @@ export function journeyResult(outcome: Outcome, fields: JourneyFields = {}): Jou
   switch (outcome) {
     case 'passed':
       return { ...base, outcome };
+    case 'degraded': {
+      const slow: Degradation = { kind: 'slow-journey', tookMs: 900, budgetMs: 500, message: message ?? "the journey's steps took 900ms (warnAfter 500ms)", hint: hint ?? 'slow' };
+      return { ...base, outcome, hint: slow.hint, message: slow.message, degradations: [slow] };
+    }
     case 'skipped':
       return { ...base, outcome, reason: reason ?? 'interrupted' };
     case 'failed':

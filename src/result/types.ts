@@ -10,10 +10,22 @@
  * `error` (pathproof could not verify), and redacts what came from outside at one boundary.
  */
 
-/** How one journey ended (DESIGN §2). */
-export type Outcome = 'passed' | 'flaky' | 'failed' | 'error' | 'skipped';
+/**
+ * How one journey ended (DESIGN §2). `degraded` and `flaky` count as passed (exit 0) and
+ * are always shown: `degraded` worked but too slowly (`expect.warnMs`, `warnAfter`) or on a
+ * certificate that expires soon (`tlsWarnWithin`); `flaky` failed, then passed on a retry.
+ */
+export type Outcome = 'passed' | 'degraded' | 'flaky' | 'failed' | 'error' | 'skipped';
 
-export const OUTCOMES = ['passed', 'flaky', 'failed', 'error', 'skipped'] as const satisfies readonly Outcome[];
+export const OUTCOMES = ['passed', 'degraded', 'flaky', 'failed', 'error', 'skipped'] as const satisfies readonly Outcome[];
+
+/** The outcomes that count as passed (exit 0; a hook must not roll back on them): passed, degraded, flaky. */
+export const PASSING_OUTCOMES: ReadonlySet<string> = new Set<Outcome>(['passed', 'degraded', 'flaky']);
+
+/** True for passed, degraded and flaky (any other string, a newer runner's outcome included, is not). */
+export function countsAsPassed(outcome: string): boolean {
+  return PASSING_OUTCOMES.has(outcome);
+}
 
 /**
  * Where to look when a journey failed, in the order an operator should check them.
@@ -131,6 +143,20 @@ export interface HttpObservation {
    * was sent again on a fresh connection (what a browser does): the code of the first failure.
    */
   readonly retriedOnFreshConnection?: string;
+  /** The certificate the server presented (https only), read from the TLS socket that carried the exchange. */
+  readonly tls?: PeerCertificate;
+  /** The W3C `traceparent` header pathproof sent on the final request (absent: none was sent). */
+  readonly traceparent?: string;
+}
+
+/** A server's TLS certificate as the client saw it: when it expires, and whose it is. */
+export interface PeerCertificate {
+  /** The certificate's notAfter (ISO 8601). */
+  readonly notAfter: string;
+  /** Subject common name (or the subject line) when the certificate has one. */
+  readonly subject?: string;
+  /** Issuer common name (or organisation). */
+  readonly issuer?: string;
 }
 
 /**
@@ -411,6 +437,8 @@ interface StepResultBase {
   /** Values captured by this step, by name (secrets redacted). */
   readonly captured?: Readonly<Record<string, string>>;
   readonly notes?: readonly StepNote[];
+  /** The trace id this step's first-party requests carried in `traceparent` (absent: none was sent). */
+  readonly traceId?: string;
 }
 
 export type StepResult =
@@ -586,6 +614,66 @@ export interface RuntimeTruth {
   /** Which endpoint actually answered: `server`, `via`, `x-served-by`… or the remote address. */
   readonly servedBy?: string;
   readonly remoteAddress?: string;
+  /**
+   * The TLS certificate of each first-party HTTPS origin the attempt reached (HTTP probes and
+   * browser documents), one per origin, soonest expiry first.
+   */
+  readonly certificates?: readonly CertificateTruth[];
+}
+
+/** The certificate one first-party HTTPS origin presented during an attempt. */
+export interface CertificateTruth extends PeerCertificate {
+  /** `https://shop.example` */
+  readonly origin: string;
+}
+
+/**
+ * Why an attempt that worked is `degraded` (DESIGN §2): it passed, but too slowly or on a
+ * certificate about to expire. Never a failure: a degraded journey counts as passed (exit 0).
+ * Built in src/classify/degraded.ts; `message` says what was seen, `hint` what to do.
+ */
+export type Degradation =
+  /** A step that passed took longer than its warning budget (`expect.warnMs`, a browser step's `warnAfter`). */
+  | {
+      readonly kind: 'slow-step';
+      readonly phase: Phase;
+      readonly index: number;
+      /** The step's label: `GET /api/orders`, `click role=button[name="Pay"]`. */
+      readonly step: string;
+      readonly tookMs: number;
+      readonly budget: 'warnMs' | 'warnAfter';
+      readonly budgetMs: number;
+      readonly message: string;
+      readonly hint: string;
+    }
+  /** The journey's steps together took longer than the journey's `warnAfter`. */
+  | {
+      readonly kind: 'slow-journey';
+      readonly tookMs: number;
+      readonly budgetMs: number;
+      readonly message: string;
+      readonly hint: string;
+    }
+  /** A first-party certificate expires within `tlsWarnWithin` (or, with `insecure: true`, has expired). */
+  | {
+      readonly kind: 'tls-expiry';
+      readonly origin: string;
+      readonly notAfter: string;
+      /** Negative when it has already expired (only an `insecure: true` journey gets that far). */
+      readonly expiresInMs: number;
+      readonly warnWithinMs: number;
+      readonly message: string;
+      readonly hint: string;
+    };
+
+export type DegradationKind = Degradation['kind'];
+
+/** The W3C trace context an attempt sent on its first-party requests (`traceparent`). */
+export interface TraceRef {
+  /** 32 lower-case hex digits, one per attempt. */
+  readonly id: string;
+  /** The trace in your tracing backend: `traceUrl:` of pathproof.yaml with `{traceId}` filled in. */
+  readonly url?: string;
 }
 
 interface AttemptBase {
@@ -598,11 +686,17 @@ interface AttemptBase {
   readonly evidence?: readonly EvidenceFile[];
   /** Notes of its steps (third-party failures, page errors of passing steps…), without repeats. */
   readonly notes?: readonly StepNote[];
+  /** The trace its first-party requests carried (absent with `traceparent: false`). */
+  readonly trace?: TraceRef;
 }
 
 /** One attempt of a journey: passed, failed (the target) or error (pathproof could not verify). */
 export type AttemptResult =
-  | (AttemptBase & { readonly outcome: 'passed' })
+  | (AttemptBase & {
+      readonly outcome: 'passed';
+      /** It worked, but not well enough: what makes the journey `degraded`. Absent: nothing to say. */
+      readonly degradations?: readonly Degradation[];
+    })
   | (AttemptBase & { readonly outcome: 'failed'; readonly stage: Phase; readonly failure: Failure })
   | (AttemptBase & { readonly outcome: 'error'; readonly stage: Phase; readonly error: RunnerError });
 
@@ -654,6 +748,15 @@ interface JourneyBase {
 export type JourneyResult =
   | (JourneyBase & { readonly outcome: 'passed' })
   | (JourneyBase & {
+      readonly outcome: 'degraded';
+      /** What to do about the first degradation: `renew the certificate…`, `GET /api/orders is slow: …`. */
+      readonly hint: string;
+      /** What was seen, short: `GET /api/orders took 812ms (expect.warnMs 500)`. */
+      readonly message: string;
+      /** Every reason, in the order found. */
+      readonly degradations: readonly Degradation[];
+    })
+  | (JourneyBase & {
       readonly outcome: 'flaky';
       /** The attempt that was retried away: its stage and what went wrong. */
       readonly stage: Phase;
@@ -661,6 +764,8 @@ export type JourneyResult =
       readonly hint: string;
       readonly message: string;
       readonly retried: StoppedAttempt;
+      /** The attempt that passed was degraded too (flaky outranks degraded: the failure is the news). */
+      readonly degradations?: readonly Degradation[];
     })
   | (JourneyBase & {
       readonly outcome: 'failed';

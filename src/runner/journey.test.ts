@@ -262,6 +262,120 @@ describe('runJourney', () => {
   });
 });
 
+describe('runJourney: slow is not broken, TLS expiry, traces (issue #17)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-01T00:00:00.000Z') });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a step that passed slower than expect.warnMs makes the journey degraded, with which step, how long and which budget', async () => {
+    const registry = withRequest(async () => passed(http(200, { timings: { totalMs: 812, ttfbMs: 790 } })));
+    const result = await runJourney(loaded({ entry: [{ request: 'GET /api/refunds', expect: { warnMs: 500 } }] }), deps(registry));
+    expect(result.outcome).toBe('degraded');
+    if (result.outcome !== 'degraded') return;
+    expect(result.degradations).toEqual([
+      expect.objectContaining({ kind: 'slow-step', phase: 'entry', index: 0, step: 'GET /api/refunds', tookMs: 812, budget: 'warnMs', budgetMs: 500 }),
+    ]);
+    expect(result.message).toBe('GET /api/refunds took 812ms (expect.warnMs 500ms)');
+    expect(result.hint).toContain('waiting for the server to answer (ttfb 790ms)');
+    const attempt = result.attempts[0];
+    expect(attempt?.outcome === 'passed' && attempt.degradations).toHaveLength(1);
+  });
+
+  it('under its warnMs the same step is a plain pass; a failed step is never degraded', async () => {
+    const quick = await runJourney(loaded({ entry: [{ request: 'GET /a', expect: { warnMs: 500 } }] }), deps(withRequest(async () => passed(http(200, { timings: { totalMs: 499 } })))));
+    expect(quick.outcome).toBe('passed');
+    const broken = await runJourney(
+      loaded({ entry: [{ request: 'GET /a', expect: { warnMs: 500 } }] }),
+      deps(withRequest(async () => failedStatus(500, { timings: { totalMs: 900 } }))),
+    );
+    expect(broken.outcome).toBe('failed');
+  });
+
+  it('a journey whose steps together exceed warnAfter is degraded; runtime checks are not counted', async () => {
+    const registry = withRequest(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return passed();
+    });
+    const running = runJourney(loaded({ warnAfter: '700ms', entry: [{ request: 'GET /a' }, { request: 'GET /b' }] }), deps(registry));
+    await vi.advanceTimersByTimeAsync(1_000);
+    const result = await running;
+    expect(result.outcome).toBe('degraded');
+    expect(result.outcome === 'degraded' && result.degradations[0]).toMatchObject({ kind: 'slow-journey', tookMs: 800, budgetMs: 700 });
+  });
+
+  it('flaky outranks degraded, and keeps the degradations of the attempt that passed', async () => {
+    let calls = 0;
+    const registry = withRequest(async () => (++calls === 1 ? failedStatus(502) : passed(http(200, { timings: { totalMs: 900 } }))));
+    const result = await runJourney(loaded({ retries: 1, entry: [{ request: 'GET /a', expect: { warnMs: 500 } }] }), deps(registry));
+    expect(result.outcome).toBe('flaky');
+    expect(result.outcome === 'flaky' && result.degradations?.map((d) => d.kind)).toEqual(['slow-step']);
+  });
+
+  it('records each first-party origin’s certificate (soonest expiry) in runtime truth, and degrades within tlsWarnWithin', async () => {
+    const soon = { notAfter: '2026-12-08T00:00:00.000Z', subject: 'shop.test', issuer: 'Test CA' };
+    const later = { notAfter: '2027-03-01T00:00:00.000Z', subject: 'shop.test', issuer: 'Test CA' };
+    let calls = 0;
+    const registry = withRequest(async () => passed(http(200, { url: 'https://shop.test/a', tls: ++calls === 1 ? later : soon })));
+    const journey = loaded({ target: 'https://shop.test', entry: [{ request: 'GET /a' }, { request: 'GET /b' }] });
+    const recorded = await runJourney(journey, deps(registry));
+    expect(recorded.outcome).toBe('passed');
+    expect(recorded.runtime?.certificates).toEqual([{ origin: 'https://shop.test', ...soon }]);
+
+    calls = 0;
+    const warned = await runJourney(journey, deps(registry, { tlsWarnWithinMs: 14 * 86_400_000 }));
+    expect(warned.outcome).toBe('degraded');
+    expect(warned.outcome === 'degraded' && warned.degradations[0]).toMatchObject({ kind: 'tls-expiry', origin: 'https://shop.test', expiresInMs: 7 * 86_400_000 });
+    expect(warned.outcome === 'degraded' && warned.message).toBe('the TLS certificate of https://shop.test expires in 7 days (2026-12-08T00:00:00Z, tlsWarnWithin 14d)');
+  });
+
+  it('a third-party origin’s certificate is not ours to record', async () => {
+    const registry = withRequest(async () => passed(http(200, { url: 'https://cdn.elsewhere.test/x', tls: { notAfter: '2026-12-02T00:00:00.000Z' } })));
+    const result = await runJourney(loaded({ target: 'https://shop.test', entry: [{ request: 'GET https://cdn.elsewhere.test/x' }] }), deps(registry, { tlsWarnWithinMs: 14 * 86_400_000 }));
+    expect(result.outcome).toBe('passed');
+    expect(result.runtime?.certificates).toBeUndefined();
+  });
+
+  it('one trace per attempt, handed to drivers; the step and the attempt carry its id, traceUrl makes the link', async () => {
+    const seen: (string | undefined)[] = [];
+    let calls = 0;
+    const registry = withRequest(async (_step, ctx) => {
+      seen.push(ctx.trace?.traceId);
+      return ++calls === 1 ? failedStatus(500, { traceparent: ctx.trace?.next() }) : passed(http(200, { traceparent: ctx.trace?.next() }));
+    });
+    let n = 0;
+    const random = (size: number): Uint8Array => new Uint8Array(size).fill(++n);
+    const result = await runJourney(
+      loaded({ retries: 1, entry: [{ request: 'GET /a' }] }),
+      deps(registry, { random, traceUrl: 'https://tempo.example/trace/{traceId}?from=pathproof' }),
+    );
+    expect(result.attempts.map((a) => a.trace?.id)).toEqual(seen);
+    expect(new Set(seen).size).toBe(2);
+    for (const attempt of result.attempts) {
+      expect(attempt.trace?.id).toMatch(/^[0-9a-f]{32}$/);
+      expect(attempt.trace?.url).toBe(`https://tempo.example/trace/${attempt.trace?.id}?from=pathproof`);
+      expect(attempt.steps[0]?.traceId).toBe(attempt.trace?.id);
+    }
+  });
+
+  it('traceparent: false (journey, or the project unless the journey says otherwise) sends none', async () => {
+    const seen: (string | undefined)[] = [];
+    const registry = withRequest(async (_step, ctx) => {
+      seen.push(ctx.trace?.traceId);
+      return passed();
+    });
+    const off = await runJourney(loaded({ traceparent: false, entry: [{ request: 'GET /a' }] }), deps(registry));
+    const projectOff = await runJourney(loaded({ entry: [{ request: 'GET /a' }] }), deps(registry, { traceparent: false }));
+    const journeyOn = await runJourney(loaded({ traceparent: true, entry: [{ request: 'GET /a' }] }), deps(registry, { traceparent: false }));
+    expect(off.attempts[0]?.trace).toBeUndefined();
+    expect(projectOff.attempts[0]?.trace).toBeUndefined();
+    expect(journeyOn.attempts[0]?.trace?.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(seen.map((id) => id !== undefined)).toEqual([false, false, true]);
+  });
+});
+
 // Type-level check: every step kind has a registry entry with a label and needsBrowser.
 const _kinds: readonly StepKind[] = Object.keys(STEP_REGISTRY) as StepKind[];
 void _kinds;

@@ -13,6 +13,7 @@ import { foldBaseline } from '../result/baseline.js';
 import { firstPartyOrigins, originOf } from '../result/origins.js';
 import type {
   AttemptResult,
+  CertificateTruth,
   ContainerTruth,
   EvidenceFile,
   JourneyResult,
@@ -49,8 +50,11 @@ import { computeOutcome } from './outcome.js';
 import { waitForRuntime } from './wait.js';
 import type { WaitWindow } from './wait.js';
 import { redactOutcome, redactValues } from './redact.js';
+import { finishExtras, noteStep, startExtras } from './attempt-extras.js';
+import type { AttemptExtras, ExtrasSettings } from './attempt-extras.js';
 
-export interface JourneyDeps {
+/** ExtrasSettings (issue #17): tlsWarnWithin, traceparent, traceUrl of pathproof.yaml — see attempt-extras.ts. */
+export interface JourneyDeps extends ExtrasSettings {
   readonly clock: Clock;
   readonly http: HttpDeps;
   /** Absent when no selected journey has browser steps: Playwright is never loaded then. */
@@ -160,11 +164,19 @@ export function journeyResult(base: JourneyBase, attempts: readonly AttemptResul
   switch (outcome) {
     case 'passed':
       return { ...base, outcome };
+    case 'degraded': {
+      // Worked, but not well enough: the first reason is the headline, every reason is kept.
+      const degradations = last.outcome === 'passed' ? (last.degradations ?? []) : [];
+      const first = degradations[0];
+      if (first === undefined) return { ...base, outcome: 'passed' };
+      return { ...base, outcome, hint: first.hint, message: first.message, degradations };
+    }
     case 'flaky': {
       // The failure worth showing is the one that was retried away.
       const retried = attempts.find((a): a is StoppedAttempt => a.outcome !== 'passed');
       if (retried === undefined) return { ...base, outcome: 'passed' };
-      return { ...base, outcome, ...flat(retried), retried };
+      const degraded = last.outcome === 'passed' && last.degradations !== undefined ? { degradations: last.degradations } : {};
+      return { ...base, outcome, ...flat(retried), retried, ...degraded };
     }
     default:
       if (last.outcome === 'failed') return { ...base, outcome: 'failed', stage: last.stage, layer: last.failure.layer, hint: last.failure.hint, message: last.failure.message, failure: last.failure };
@@ -187,6 +199,8 @@ interface PlannedItem {
   readonly name?: string;
   readonly timeoutMs?: number;
   readonly needsBrowser: boolean;
+  /** The step's warning budget (`expect.warnMs`, `warnAfter`): slower and the journey is degraded. */
+  readonly warn?: { readonly budget: 'warnMs' | 'warnAfter'; readonly ms: number };
   /** Resolves `{{ captures }}` against what earlier steps captured: the label and the run, or what is missing. */
   resolve(vars: ReadonlyMap<string, string>): { label: string; missing: readonly string[]; run: (ctx: StepContext) => Promise<StepOutcome> };
 }
@@ -228,6 +242,7 @@ function plan(loaded: LoadedJourney, deps: JourneyDeps): PlannedItem[] {
     (journey[phase] ?? []).forEach((step, index) => {
       const kind = stepKind(step);
       const entry = deps.steps[kind] as StepKindEntry<StepKind>;
+      const warn = entry.warnAfter(step as never);
       items.push({
         phase,
         index,
@@ -235,6 +250,7 @@ function plan(loaded: LoadedJourney, deps: JourneyDeps): PlannedItem[] {
         ...(step.name === undefined ? {} : { name: step.name }),
         ...(step.timeout === undefined ? {} : { timeoutMs: step.timeout }),
         needsBrowser: entry.needsBrowser(step as never),
+        ...(warn === undefined ? {} : { warn }),
         resolve(vars) {
           // Labels show the values the step really used: GET /api/items/1, not {{ firstId }}.
           const resolved = substituteCaptures(step, vars);
@@ -271,10 +287,13 @@ async function runAttempt(loaded: LoadedJourney, planned: readonly PlannedItem[]
   const vars = new Map<string, string>();
   const evidence = deps.evidence(journey.name, attempt);
   const firstParty = firstPartyOrigins(journey.target, [...(journey.origins ?? []), ...(deps.origins ?? [])]);
+  // Issue #17: the attempt's trace (traceparent), certificates and slow steps.
+  const extras = startExtras(journey, deps, firstParty);
+  const traced = extras.trace === undefined ? {} : { trace: extras.trace };
   let browserAttempt: Promise<BrowserAttempt> | undefined;
   const openBrowser = (): Promise<BrowserAttempt> => {
     browserAttempt ??= deps.browser
-      ? deps.browser.openAttempt({ journey: journey.name, attempt, insecure: journey.insecure ?? false, firstParty })
+      ? deps.browser.openAttempt({ journey: journey.name, attempt, insecure: journey.insecure ?? false, firstParty, ...traced })
       : Promise.reject(new RunnerFault('BROWSER_UNAVAILABLE', 'this journey has browser steps but no browser was set up for the run'));
     return browserAttempt;
   };
@@ -316,6 +335,7 @@ async function runAttempt(loaded: LoadedJourney, planned: readonly PlannedItem[]
         browser: openBrowser,
         secrets: deps.redactor,
         evidence,
+        ...traced,
       };
       let outcome: StepOutcome;
       if (deps.signal.aborted) {
@@ -328,7 +348,7 @@ async function runAttempt(loaded: LoadedJourney, planned: readonly PlannedItem[]
         // that is no evidence against the target, and the journey ends as skipped: interrupted.
         if (deps.signal.aborted && outcome.status !== 'passed') outcome = { status: 'error', error: { code: 'INTERRUPTED', message: 'the run was interrupted during this step' } };
       }
-      const result = settle(outcome, { name: label, kind: item.kind, phase: item.phase, index: item.index, durationMs: Math.round(clock.now() - stepStart) }, state, deps);
+      const result = settle(outcome, { name: label, kind: item.kind, phase: item.phase, index: item.index, durationMs: Math.round(clock.now() - stepStart) }, state, deps, { extras, warn: item.warn });
       steps.push(result);
       if (result.status === 'failed' || result.status === 'error') stopped = { phase: item.phase, result };
     }
@@ -343,7 +363,8 @@ async function runAttempt(loaded: LoadedJourney, planned: readonly PlannedItem[]
     }
   }
 
-  const runtime = runtimeOf(state, steps);
+  const finished = finishExtras(extras, { passed: !stopped, steps, ...(journey.warnAfter === undefined ? {} : { warnAfterMs: journey.warnAfter }), now: clock.wallNow().getTime(), settings: deps });
+  const runtime = runtimeOf(state, steps, finished.certificates);
   const base = {
     attempt,
     startedAt,
@@ -352,8 +373,9 @@ async function runAttempt(loaded: LoadedJourney, planned: readonly PlannedItem[]
     ...(runtime === undefined ? {} : { runtime }),
     ...(attemptEvidence && attemptEvidence.length > 0 ? { evidence: redactValues(attemptEvidence, deps.redactor) } : {}),
     ...(state.notes.length > 0 ? { notes: state.notes } : {}),
+    ...(finished.trace === undefined ? {} : { trace: finished.trace }),
   };
-  if (!stopped) return { ...base, outcome: 'passed' };
+  if (!stopped) return { ...base, outcome: 'passed', ...(finished.degradations === undefined ? {} : { degradations: finished.degradations }) };
   const { result, phase } = stopped;
   if (result.status === 'failed') return { ...base, outcome: 'failed', stage: phase, failure: result.failure };
   return { ...base, outcome: 'error', stage: phase, error: result.error };
@@ -369,10 +391,13 @@ function settle(
   meta: { name: string; kind: string; phase: Phase; index: number; durationMs: number },
   state: AttemptState,
   deps: JourneyDeps,
+  issue17: { readonly extras: AttemptExtras; readonly warn: PlannedItem['warn'] },
 ): StepResult {
   const outcome = redactOutcome(raw, deps.redactor);
   const name = deps.redactor.redact(meta.name);
-  const head = { ...meta, name };
+  // Issue #17: certificates, a slow step that passed, the trace id the step carried.
+  const traced = noteStep(issue17.extras, outcome, { phase: meta.phase, index: meta.index, label: name, durationMs: meta.durationMs }, issue17.warn);
+  const head = { ...meta, name, ...traced };
   if (outcome.truth) recordTruth(state, outcome.truth);
   const notes = notesOf(outcome.observation, outcome.status === 'passed');
   for (const note of notes) if (!state.notes.some((n) => n.kind === note.kind && n.message === note.message)) state.notes.push(note);
@@ -429,7 +454,7 @@ function learnBaseline(state: AttemptState, observation: Observation | undefined
   state.baselines.set(origin, foldBaseline(state.baselines.get(origin), origin, { status: observation.status, url: observation.url, headers: observation.headers }));
 }
 
-function runtimeOf(state: AttemptState, steps: readonly StepResult[]): RuntimeTruth | undefined {
+function runtimeOf(state: AttemptState, steps: readonly StepResult[], certificates: readonly CertificateTruth[] | undefined): RuntimeTruth | undefined {
   const served = servedByOf(steps);
   const facts = Object.keys(state.truth.facts).length > 0 ? { facts: state.truth.facts } : {};
   const runtime: RuntimeTruth = {
@@ -438,6 +463,7 @@ function runtimeOf(state: AttemptState, steps: readonly StepResult[]): RuntimeTr
     ...facts,
     ...(state.truth.container === undefined ? {} : { container: state.truth.container }),
     ...served,
+    ...(certificates === undefined ? {} : { certificates }),
   };
   return Object.keys(runtime).length === 0 ? {} : runtime;
 }

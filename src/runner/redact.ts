@@ -40,6 +40,10 @@ const OURS: ReadonlySet<string> = new Set([
   'remotePort',
   'replies',
   'timeoutMs',
+  // Ids and dates we make: the trace ids we drew, a certificate's notAfter we normalised.
+  'traceId',
+  'traceparent',
+  'notAfter',
 ]);
 
 /** A copy with every string value redacted except under {@link OURS}; keys untouched. */

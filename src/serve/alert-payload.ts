@@ -9,6 +9,7 @@
 import type { Transition, TransitionKind } from '../result/types.js';
 import { describeTransition } from '../classify/transition.js';
 import { anchorId } from '../report/html/escape.js';
+import { traceHref } from '../report/attention.js';
 import type { Notice, RunObservation } from './alert-state.js';
 
 /** The version of the webhook body; fields are added, never renamed. */
@@ -33,12 +34,16 @@ export interface AlertContext {
 export interface AlertLinks {
   readonly status: string;
   readonly report: string;
+  /** The backend trace of the run that is the news (`traceUrl:` of pathproof.yaml), when there is one. */
+  readonly trace?: string;
 }
 
 export function linksOf(context: Pick<AlertContext, 'baseUrl' | 'journey' | 'notice'>): AlertLinks {
+  const trace = traceHref(context.notice.run.trace);
   return {
     status: `${context.baseUrl}/#${anchorId(context.journey)}`,
     report: `${context.baseUrl}/runs/${encodeURIComponent(context.notice.run.runId)}/`,
+    ...(trace === undefined ? {} : { trace }),
   };
 }
 
@@ -105,6 +110,7 @@ export function webhookBody(context: AlertContext, delivery: { readonly id: stri
     ...(run.hint ? { hint: run.hint } : {}),
     ...(transition ? { transition: { ...transition, text: describeTransition(transition) } } : {}),
     runId: run.runId,
+    ...(run.trace ? { traceId: run.trace.id } : {}),
     ...(notice.previous ? { previous: { runId: notice.previous.runId, outcome: notice.previous.outcome, ...(notice.previous.layer ? { layer: notice.previous.layer } : {}), ...(notice.previous.status !== undefined ? { status: notice.previous.status } : {}) } } : {}),
     tags: [...context.tags],
     ...(context.protects ? { protects: context.protects } : {}),
@@ -133,7 +139,7 @@ export function slackBody(context: AlertContext): { text: string } {
   const lines = [`${SLACK_ICON[notice.event]} *${slackText(summaryLine(context))}*`];
   if (notice.event !== 'recovered' && notice.run.hint) lines.push(slackText(notice.run.hint));
   if (transition) lines.push(`\`${slackText(describeTransition(transition))}\``);
-  lines.push(`<${links.status}|status page> · <${links.report}|run report>`);
+  lines.push(`<${links.status}|status page> · <${links.report}|run report>${links.trace ? ` · <${links.trace}|backend trace>` : ''}`);
   return { text: lines.join('\n') };
 }
 
@@ -177,6 +183,8 @@ export function alertmanagerAlert(context: AlertContext, endsAt: number): Alertm
   if (run.stage) annotations.stage = run.stage;
   if (run.status !== undefined) annotations.status = String(run.status);
   if (transition) annotations.transition = describeTransition(transition);
+  if (run.trace) annotations.trace_id = run.trace.id;
+  if (links.trace) annotations.trace = links.trace;
   return {
     labels,
     annotations,

@@ -25,7 +25,7 @@
  *
  * Times are wall-clock milliseconds from the caller's one clock.
  */
-import type { Layer, Phase } from '../result/types.js';
+import type { Layer, Phase, TraceRef } from '../result/types.js';
 import { LAYERS } from '../result/types.js';
 
 /** What one finished run of a journey said, as far as alerting needs it (already redacted). */
@@ -33,13 +33,16 @@ export interface RunObservation {
   readonly runId: string;
   /** When the result was known (wall ms). */
   readonly at: number;
-  /** The journey's outcome; an unknown one (degraded) counts as passing. */
+  /** The journey's outcome; degraded and any unknown one count as passing. */
   readonly outcome: string;
   readonly layer?: Layer;
   readonly stage?: Phase;
   /** The HTTP status the failure was decided on (404 of `404 → 401`). */
   readonly status?: number;
+  /** The failure's hint, or why a run that passed is degraded. */
   readonly hint?: string;
+  /** The backend trace of the run (of its failed attempt when it failed). */
+  readonly trace?: TraceRef;
 }
 
 export type Health = 'passing' | 'failing';

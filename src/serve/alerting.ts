@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JourneyResult } from '../result/types.js';
 import { failureStatus } from '../classify/failure-status.js';
-import { verdictFields } from '../report/attention.js';
+import { traceOf, verdictFields } from '../report/attention.js';
 import { INITIAL_STATE, observe, reconcile, summarize } from './alert-state.js';
 import type { AlertPolicy, JourneyAlertState, Notice, RunObservation, StateSummary, StoryEvent } from './alert-state.js';
 import { alertmanagerAlert, resolvedAlert, slackBody, webhookBody } from './alert-payload.js';
@@ -216,8 +216,10 @@ export function createAlerting(options: AlertingOptions): Alerting {
       if (!journey || !state || result.outcome === 'skipped') return { rerun: false };
       const now = options.now();
       const status = failureStatus(result);
-      // A flaky run passed: what its retried attempt said is not what is broken now.
-      const verdict = result.outcome === 'failed' || result.outcome === 'error' ? verdictFields(result) : {};
+      // A flaky run passed: what its retried attempt said is not what is broken now. A degraded
+      // one passed too; its hint says why it is degraded (the status page shows it).
+      const verdict = result.outcome === 'failed' || result.outcome === 'error' || result.outcome === 'degraded' ? verdictFields(result) : {};
+      const trace = traceOf(result);
       const observation: RunObservation = {
         runId: run.runId,
         at: now,
@@ -226,6 +228,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
         ...(verdict.stage ? { stage: verdict.stage } : {}),
         ...(status !== undefined ? { status } : {}),
         ...(verdict.error ? { hint: `could not verify (${verdict.error.code}): ${verdict.hint ?? verdict.error.message}` } : verdict.hint ? { hint: verdict.hint } : {}),
+        ...(trace === undefined ? {} : { trace }),
       };
       const list = runs.get(result.name) ?? [];
       list.push({ ...observation, durationMs: result.durationMs, ...(run.source ? { source: run.source } : {}) });

@@ -22,8 +22,8 @@ function run(outcomes: Record<string, RunResult['outcome']>): RunResult {
     trigger: {},
     startedAt: '',
     durationMs: 1,
-    outcome: bad ? 'failed' : journeys.some((j) => j.outcome === 'flaky') ? 'flaky' : 'passed',
-    counts: { passed: 0, flaky: 0, failed: 0, error: 0, skipped: 0 },
+    outcome: bad ? 'failed' : journeys.some((j) => j.outcome === 'flaky') ? 'flaky' : journeys.some((j) => j.outcome === 'degraded') ? 'degraded' : 'passed',
+    counts: { passed: 0, degraded: 0, flaky: 0, failed: 0, error: 0, skipped: 0 },
     journeys,
   };
 }
@@ -41,6 +41,8 @@ describe('flaggerReply', () => {
   it.each<[string, RunRecord, number, string]>([
     ['passed', record('complete', run({ a: 'passed', b: 'passed' })), 200, 'pathproof: 2 journeys passed; run r1'],
     ['flaky counts as passed', record('complete', run({ a: 'flaky' })), 200, 'pathproof: 1 journey passed (flaky: a); run r1'],
+    // Slow is not broken: a degraded canary is promoted, never rolled back.
+    ['degraded counts as passed', record('complete', run({ a: 'degraded', b: 'passed' })), 200, 'pathproof: 2 journeys passed (degraded: a); run r1'],
     ['failed', record('complete', run({ a: 'passed', b: 'failed' })), 500, 'pathproof: 1 of 2 journeys did not pass: b failed at action (layer authz); run r1'],
     ['error', record('complete', run({ a: 'error' })), 500, 'pathproof: 1 of 1 journeys did not pass: a could not be verified; run r1'],
     ['cancelled by shutdown', record('cancelled'), 503, 'pathproof: could not verify (run r1 cancelled)'],

@@ -1,7 +1,8 @@
 /**
  * `POST /hooks/flagger`: Flagger calls a webhook at each phase of a canary analysis and
  * moves on when it answers 2xx (any other status counts as a failed check). We run the
- * selected journeys and answer 200 when they pass (flaky included) or 500 when they fail.
+ * selected journeys and answer 200 when they pass (flaky and degraded included: slow is not
+ * broken) or 500 when they fail.
  *
  * Hazards:
  * - Flagger copies the response body into Kubernetes events and its logs: the body names
@@ -14,6 +15,7 @@
 import { z } from 'zod';
 import type { RunResult, Trigger } from '../result/types.js';
 import { parseDuration } from '../journey/schema.js';
+import { countsAsPassed } from '../result/types.js';
 import type { RunRecord, RunService } from './runs.js';
 import type { CatalogEntry } from './select.js';
 import { selectJourneys, splitList } from './select.js';
@@ -56,19 +58,22 @@ export function flaggerReply(record: RunRecord): HookReply {
   if (record.status !== 'complete' || !run) {
     return { status: 503, body: `pathproof: could not verify (run ${record.id} ${record.status})` };
   }
-  const passed = run.outcome === 'passed' || run.outcome === 'flaky';
+  // Degraded and flaky count as passed: slow is not broken, a rollout must not be rolled back for it.
+  const passed = countsAsPassed(run.outcome);
   const text = passed ? passedText(run) : failedText(run);
   return { status: passed ? 200 : 500, body: truncate(`pathproof: ${text}; run ${record.id}`) };
 }
 
 function passedText(run: RunResult): string {
   const flaky = run.journeys.filter((j) => j.outcome === 'flaky').map((j) => j.name);
+  const degraded = run.journeys.filter((j) => j.outcome === 'degraded').map((j) => j.name);
   const total = run.journeys.length;
-  return `${total} ${total === 1 ? 'journey' : 'journeys'} passed${flaky.length > 0 ? ` (flaky: ${flaky.join(', ')})` : ''}`;
+  const notes = [flaky.length > 0 ? `flaky: ${flaky.join(', ')}` : undefined, degraded.length > 0 ? `degraded: ${degraded.join(', ')}` : undefined].filter(Boolean);
+  return `${total} ${total === 1 ? 'journey' : 'journeys'} passed${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
 function failedText(run: RunResult): string {
-  const bad = run.journeys.filter((j) => j.outcome !== 'passed' && j.outcome !== 'flaky');
+  const bad = run.journeys.filter((j) => !countsAsPassed(j.outcome));
   const parts = bad.map((j) => {
     if (j.outcome === 'failed') return `${j.name} failed${j.stage ? ` at ${j.stage}` : ''}${j.layer ? ` (layer ${j.layer})` : ''}`;
     if (j.outcome === 'error') return `${j.name} could not be verified`;

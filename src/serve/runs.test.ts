@@ -13,7 +13,7 @@ function result(request: ExecuteRequest): RunResult {
     startedAt: '2026-01-01T00:00:00.000Z',
     durationMs: 1,
     outcome: 'passed',
-    counts: { passed: 1, flaky: 0, failed: 0, error: 0, skipped: 0 },
+    counts: { passed: 1, degraded: 0, flaky: 0, failed: 0, error: 0, skipped: 0 },
     journeys: [],
   };
 }

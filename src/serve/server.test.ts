@@ -43,7 +43,7 @@ function runOf(request: ExecuteRequest, journeys: JourneyResult[]): RunResult {
     durationMs: 10,
     outcome: failed ? 'failed' : 'passed',
     exitCode: failed ? 1 : 0,
-    counts: { passed: 0, flaky: 0, failed: 0, error: 0, skipped: 0 },
+    counts: { passed: 0, degraded: 0, flaky: 0, failed: 0, error: 0, skipped: 0 },
     journeys,
   };
 }

@@ -11,7 +11,12 @@ import { httpDriver, labelRequest } from './http/driver.js';
 import type { StepKindEntry, StepRegistry } from './types.js';
 
 export const STEP_REGISTRY = {
-  request: { driver: httpDriver, label: labelRequest, needsBrowser: () => false },
+  request: {
+    driver: httpDriver,
+    label: labelRequest,
+    needsBrowser: () => false,
+    warnAfter: (step) => (step.expect?.warnMs === undefined ? undefined : { budget: 'warnMs', ms: step.expect.warnMs }),
+  },
   ...BROWSER_STEPS,
 } satisfies StepRegistry;
 

@@ -8,6 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Clock } from '../result/clock.js';
 import type {
   AssertionResult,
+  CertificateTruth,
   ContainerTruth,
   EvidenceFile,
   EvidenceSink,
@@ -22,6 +23,7 @@ import type {
 import type { StepKind, StepOf } from '../journey/schema.js';
 import type { CookieJar } from './cookie-jar.js';
 import type { PageRecorder } from './browser/recorder.js';
+import type { TraceContext } from './trace.js';
 
 export type { EvidenceSink, Redactor } from '../result/types.js';
 
@@ -51,6 +53,8 @@ export interface BrowserAttempt {
   readonly recorder: PageRecorder;
   /** Drivers call this when a secret was typed or navigated to: the attempt's trace is then never kept. */
   noteSecretUsed(): void;
+  /** First-party requests of this page that carried our `traceparent` so far (0 without a trace). */
+  tracedRequests(): number;
   /**
    * The attempt's cookie jar into the browser context (before a browser step) and back
    * (after it): one user's session across HTTP and browser steps. Cheap when nothing changed.
@@ -68,7 +72,14 @@ export interface BrowserAttempt {
 /** One browser per run; the runner asks for an attempt only when a journey has browser steps. */
 export interface BrowserSupport {
   /** `firstParty`: origins whose requests are first-party (everything else is third-party evidence). */
-  openAttempt(options: { journey: string; attempt: number; insecure: boolean; firstParty: readonly string[] }): Promise<BrowserAttempt>;
+  openAttempt(options: {
+    journey: string;
+    attempt: number;
+    insecure: boolean;
+    firstParty: readonly string[];
+    /** The attempt's trace: requests to first-party origins get a `traceparent` header (absent: none). */
+    trace?: TraceContext;
+  }): Promise<BrowserAttempt>;
   close(): Promise<void>;
 }
 
@@ -107,6 +118,8 @@ export interface StepContext {
    */
   readonly secrets: Pick<Redactor, 'holdsSecret'>;
   readonly evidence: EvidenceSink;
+  /** The attempt's W3C trace (one trace id, a span per request); absent with `traceparent: false`. */
+  readonly trace?: TraceContext;
 }
 
 /** Runtime truth a step read: which key of the attempt's `runtime` it fills. */
@@ -120,6 +133,10 @@ interface OutcomeBase {
   readonly evidence?: readonly EvidenceFile[];
   readonly captured?: Readonly<Record<string, string>>;
   readonly truth?: TruthRead;
+  /** The step sent first-party requests with this trace id in `traceparent`. */
+  readonly traceId?: string;
+  /** TLS certificates of first-party documents the browser loaded in this step (HTTP steps carry theirs in the observation). */
+  readonly certificates?: readonly CertificateTruth[];
 }
 
 /**
@@ -143,6 +160,11 @@ export interface StepKindEntry<K extends StepKind> {
   readonly label: (step: StepOf<K>) => string;
   /** Whether this step needs the browser (`wait: 2s` does not; `wait: { for: … }` does). */
   readonly needsBrowser: (step: StepOf<K>) => boolean;
+  /**
+   * The step's warning budget: slower than this and it still passes, but the journey is
+   * `degraded` (`expect.warnMs` of an HTTP step, `warnAfter` of a browser step).
+   */
+  readonly warnAfter: (step: StepOf<K>) => { readonly budget: 'warnMs' | 'warnAfter'; readonly ms: number } | undefined;
 }
 
 export type StepRegistry = { readonly [K in StepKind]: StepKindEntry<K> };

@@ -15,7 +15,7 @@ import { renderReport } from './page.js';
 import { segmentsOf } from './timings.js';
 import { verdictOf } from './verdict.js';
 
-const counts = (c: Partial<Counts>): Counts => ({ passed: 0, flaky: 0, failed: 0, error: 0, skipped: 0, ...c });
+const counts = (c: Partial<Counts>): Counts => ({ passed: 0, degraded: 0, flaky: 0, failed: 0, error: 0, skipped: 0, ...c });
 
 function journey(name: string, outcome: JourneyResult['outcome'], extra: JourneyFields = {}): JourneyResult {
   return journeyResult(outcome, { name, file: `journeys/${name}.yaml`, durationMs: 10, ...extra });

@@ -14,7 +14,7 @@ import { formatDuration } from '../../util/format.js';
 import type { SafeHtml } from './escape.js';
 import { anchorId, html } from './escape.js';
 import { RUNG_SYMBOL, headlineAttempt, ladderOf, ladderText } from './ladder.js';
-import { attentionOf, endpointText, verdictFields } from '../attention.js';
+import { attentionOf, degradationsOf, endpointText, traceHref, traceOf, verdictFields } from '../attention.js';
 import type { Rung } from './ladder.js';
 import { TIMING_LEGEND, timingBar } from './timings.js';
 
@@ -90,6 +90,12 @@ function runtimeTruth(runtime: RuntimeTruth | undefined): SafeHtml | undefined {
   };
   pair('version', runtime.version);
   pair('environment', runtime.environment);
+  for (const certificate of runtime.certificates ?? []) {
+    const whose = [certificate.subject ? `CN ${certificate.subject}` : '', certificate.issuer ? `issued by ${certificate.issuer}` : ''].filter(Boolean).join(', ');
+    rows.push(
+      html`<dt>certificate</dt><dd><span class="mono">${certificate.origin}</span> <span class="muted">expires</span> <time datetime="${certificate.notAfter}" data-testid="cert-expiry">${certificate.notAfter.slice(0, 10)}</time>${whose ? html` <span class="muted">· ${whose}</span>` : ''}</dd>`,
+    );
+  }
   if (runtime.servedBy) rows.push(html`<dt>served by</dt><dd class="mono">${runtime.servedBy}</dd>`);
   // runtime.container: which container was checked, and which one owns the target's port.
   const container = runtime.container?.container;
@@ -176,8 +182,36 @@ function finding(journey: JourneyResult, images: EvidenceImages): SafeHtml | und
     ${code ? html`<p class="muted">code <span class="mono">${code}</span></p>` : ''}
     ${failure?.reason ? html`<p class="muted" data-testid="decided">why ${failure.layer}: ${failure.reason}</p>` : ''}
     ${aside.length > 0 ? html`<details class="aside"><summary>Set aside (${aside.length})</summary><ul class="plain">${aside.map((a) => html`<li><span class="mono">${a.evidence}</span> — <span class="muted">${a.why}</span></li>`)}</ul></details>` : ''}
+    ${traceLink(journey)}
   </div>
   ${step ? evidenceOf(step, attempt, images) : ''}`;
+}
+
+/**
+ * The backend trace of the attempt shown (`traceUrl:` makes it a link): where an `app`
+ * failure or a slow step leads. Only http(s) links are rendered as links.
+ */
+function traceLink(journey: JourneyResult): SafeHtml | '' {
+  const trace = traceOf(journey);
+  if (trace === undefined) return '';
+  const href = traceHref(trace);
+  return html`<p class="muted" data-testid="trace">backend trace ${
+    href ? html`<a href="${href}" rel="noopener noreferrer" target="_blank" class="mono">${trace.id}</a>` : html`<span class="mono">${trace.id}</span>`
+  }</p>`;
+}
+
+/** Worked, but not well enough: each reason (slow step, slow journey, certificate expiring soon) with the first hint. */
+function degradedFinding(journey: JourneyResult): SafeHtml | '' {
+  const degradations = degradationsOf(journey);
+  const first = degradations[0];
+  if (first === undefined) return '';
+  const word = { 'slow-step': 'slow step', 'slow-journey': 'slow journey', 'tls-expiry': 'certificate' } as const;
+  return html`<div class="finding degraded" data-testid="degraded">
+    <p>${journey.outcome === 'degraded' ? html`<strong>Worked, but degraded</strong> — counts as passed (exit 0):` : html`The attempt that passed was degraded too:`}</p>
+    <p class="hint">${first.hint}</p>
+    <ul class="plain">${degradations.map((d) => html`<li><span class="badge o-degraded">${word[d.kind]}</span> ${d.message}</li>`)}</ul>
+    ${journey.outcome === 'degraded' ? traceLink(journey) : ''}
+  </div>`;
 }
 
 /** Third-party failures and page errors of steps that did not fail: shown, never deciding. */
@@ -245,6 +279,7 @@ export function journeySection(journey: JourneyResult, images: EvidenceImages): 
   <div class="how-far">${ladder(ladderOf(story), true)}</div>
   ${journey.outcome === 'skipped' ? html`<p class="muted">skipped: ${journey.reason}</p>` : ''}
   ${finding(journey, images)}
+  ${degradedFinding(journey)}
   ${notesOf(journey)}
   ${runtimeTruth(runtime)}
   ${attempts(journey)}

@@ -50,9 +50,9 @@ export function failingStep(attempt: AttemptResult | undefined): StepResult | un
   return attempt?.steps.find((s) => s.status === 'failed') ?? attempt?.steps.find((s) => s.status === 'error');
 }
 
-const ORDER: Record<JourneyResult['outcome'], number> = { failed: 0, error: 1, flaky: 2, passed: 3, skipped: 4 };
+const ORDER: Record<JourneyResult['outcome'], number> = { failed: 0, error: 1, flaky: 2, degraded: 3, passed: 4, skipped: 5 };
 
-/** Failures first, then errors, flaky, passed, skipped; stable within a group (run order). */
+/** Failures first, then errors, flaky, degraded, passed, skipped; stable within a group (run order). */
 export function byAttention(journeys: readonly JourneyResult[]): JourneyResult[] {
   return journeys.map((j, i) => ({ j, i })).sort((a, b) => ORDER[a.j.outcome] - ORDER[b.j.outcome] || a.i - b.i).map(({ j }) => j);
 }

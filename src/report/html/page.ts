@@ -76,7 +76,7 @@ function header(run: RunResult, pending: readonly string[]): SafeHtml {
     ${run.posture?.status === 'read' ? html`<div><dt>posture</dt><dd>${run.posture.summary}</dd></div>` : ''}
   </dl>
   ${brokenByLayer(run.journeys)}
-  <ul class="counts">${chip('failed', 'failed')}${chip('error', 'could not verify')}${chip('flaky', 'flaky')}${chip('passed', 'passed')}${chip('skipped', 'skipped')}</ul>
+  <ul class="counts">${chip('failed', 'failed')}${chip('error', 'could not verify')}${chip('flaky', 'flaky')}${chip('degraded', 'degraded')}${chip('passed', 'passed')}${chip('skipped', 'skipped')}</ul>
   ${banner}
   ${run.warnings?.length ? html`<ul class="plain muted">${run.warnings.map((w) => html`<li>warning: ${w}</li>`)}</ul>` : ''}
 </header>`;

@@ -11,6 +11,7 @@ export const STYLES = `
   --bg: #f5f6f8; --card: #ffffff; --text: #1b1f24; --muted: #5b6570; --line: #dde1e6; --code: #f0f2f5;
   --failed: #c62828; --failed-bg: #fdecea; --passed: #2e7d32; --passed-bg: #e8f5e9;
   --flaky: #a15c00; --flaky-bg: #fff3dc; --error: #6a1b9a; --error-bg: #f3e5f5;
+  --degraded: #9a4d00; --degraded-bg: #fdeedd;
   --skipped: #6b7280; --skipped-bg: #eef0f2; --none: #9aa3ad;
   --t-dns: #8e7cc3; --t-connect: #4f9fd8; --t-tls: #3bb3a3; --t-ttfb: #e8a33d; --t-transfer: #7cb342; --t-other: #b0b7bf;
   --mono: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
@@ -20,6 +21,7 @@ export const STYLES = `
     --bg: #0f1216; --card: #171b21; --text: #e6e9ed; --muted: #9aa4ae; --line: #2a3038; --code: #20262e;
     --failed: #ff7b72; --failed-bg: #3a1d1d; --passed: #6fdd8b; --passed-bg: #15291b;
     --flaky: #f0b429; --flaky-bg: #33290f; --error: #d2a8ff; --error-bg: #2b1d3a;
+    --degraded: #ffa657; --degraded-bg: #33220f;
     --skipped: #9aa4ae; --skipped-bg: #22272e; --none: #5b6570; --t-other: #4a525c;
   }
 }
@@ -38,7 +40,7 @@ h1, h2, h3 { line-height: 1.2; }
 .verdict h1 { margin: 2px 0 10px; font-size: 28px; color: var(--tone); }
 .eyebrow { margin: 0; color: var(--muted); font-size: 13px; }
 .tone-failed { --tone: var(--failed); } .tone-passed { --tone: var(--passed); } .tone-flaky { --tone: var(--flaky); }
-.tone-error { --tone: var(--error); } .tone-running, .tone-empty { --tone: var(--skipped); }
+.tone-error { --tone: var(--error); } .tone-running, .tone-empty { --tone: var(--skipped); } .tone-degraded { --tone: var(--degraded); }
 .meta { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 0 0 10px; }
 .meta div { display: flex; gap: 6px; }
 .meta dt { color: var(--muted); } .meta dd { margin: 0; font-weight: 600; }
@@ -51,7 +53,7 @@ h1, h2, h3 { line-height: 1.2; }
 .badge { display: inline-block; border-radius: 999px; padding: 1px 10px; font-size: 13px; font-weight: 600; white-space: nowrap; }
 .o-failed { color: var(--failed); background: var(--failed-bg); } .o-passed { color: var(--passed); background: var(--passed-bg); }
 .o-flaky { color: var(--flaky); background: var(--flaky-bg); } .o-error { color: var(--error); background: var(--error-bg); }
-.o-skipped { color: var(--skipped); background: var(--skipped-bg); }
+.o-skipped { color: var(--skipped); background: var(--skipped-bg); } .o-degraded { color: var(--degraded); background: var(--degraded-bg); }
 .layer { border: 2px solid currentColor; background: transparent; text-transform: uppercase; letter-spacing: .04em; font-size: 12px; padding: 0 8px; }
 .layer.o-failed { color: var(--failed); } .layer.o-error, .layer.o-flaky { color: var(--flaky); }
 .trans { font-size: 13px; white-space: nowrap; color: var(--muted); }
@@ -86,13 +88,14 @@ th { color: var(--muted); font-weight: 600; font-size: 13px; }
 .journey { background: var(--card); border: 1px solid var(--line); border-left: 6px solid var(--tone); border-radius: 10px; padding: 14px 18px; margin: 0 0 16px; scroll-margin-top: 12px; }
 .journey:target { outline: 3px solid var(--tone); }
 .journey.outcome-failed { --tone: var(--failed); } .journey.outcome-passed { --tone: var(--passed); } .journey.outcome-flaky { --tone: var(--flaky); }
-.journey.outcome-error { --tone: var(--error); } .journey.outcome-skipped { --tone: var(--skipped); }
+.journey.outcome-error { --tone: var(--error); } .journey.outcome-skipped { --tone: var(--skipped); } .journey.outcome-degraded { --tone: var(--degraded); }
 .jhead { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: center; }
 .jhead h2 { margin: 0; font-size: 20px; }
 .jhead h2 a { text-decoration: none; } .jhead h2 a:hover { text-decoration: underline; }
 .jdesc { margin: 4px 0 10px; color: var(--muted); font-size: 14px; }
 .finding { margin: 12px 0; padding: 10px 14px; border-radius: 8px; background: var(--failed-bg); }
 .journey.outcome-error .finding { background: var(--error-bg); } .journey.outcome-flaky .finding { background: var(--flaky-bg); }
+.finding.degraded { background: var(--degraded-bg); }
 .finding .hint { font-size: 16px; font-weight: 600; margin: 0 0 6px; }
 .finding p { margin: 4px 0; }
 .assert { display: block; margin: 2px 0; }

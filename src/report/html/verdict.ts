@@ -4,7 +4,7 @@
  */
 import type { RunResult, Trigger } from '../../result/types.js';
 
-export type VerdictTone = 'passed' | 'flaky' | 'failed' | 'error' | 'running' | 'empty';
+export type VerdictTone = 'passed' | 'degraded' | 'flaky' | 'failed' | 'error' | 'running' | 'empty';
 
 export interface Verdict {
   readonly text: string;
@@ -25,10 +25,13 @@ export function triggerClause(trigger: Trigger): string {
 
 export function verdictOf(run: Pick<RunResult, 'counts' | 'trigger' | 'status' | 'journeys'>, expectedTotal?: number): Verdict {
   const { counts } = run;
-  const ran = counts.passed + counts.flaky + counts.failed + counts.error;
+  const ran = counts.passed + counts.degraded + counts.flaky + counts.failed + counts.error;
+  const working = counts.passed + counts.degraded + counts.flaky;
   const total = Math.max(expectedTotal ?? 0, run.journeys.length);
   const after = triggerClause(run.trigger);
-  const flaky = counts.flaky > 0 ? ` (${counts.flaky} flaky)` : '';
+  const qualifiers = [counts.flaky > 0 ? `${counts.flaky} flaky` : undefined, counts.degraded > 0 ? `${counts.degraded} degraded` : undefined].filter(Boolean);
+  const flaky = qualifiers.length > 0 ? ` (${qualifiers.join(', ')})` : '';
+  const workingTone: VerdictTone = counts.flaky > 0 ? 'flaky' : counts.degraded > 0 ? 'degraded' : 'passed';
   let verdict: Verdict;
   if (total === 0 || ran === 0) {
     verdict = { text: run.status === 'running' ? 'No user path has finished yet' : `No user path was checked${after}`, tone: 'empty' };
@@ -37,11 +40,11 @@ export function verdictOf(run: Pick<RunResult, 'counts' | 'trigger' | 'status' |
     verdict = { text: `${counts.failed} of ${paths(total)} broken${after}${unverified}`, tone: 'failed' };
   } else if (counts.error > 0) {
     verdict = { text: `Could not verify ${counts.error} of ${paths(total)}${after} — not a verdict on the target`, tone: 'error' };
-  } else if (counts.passed + counts.flaky === total) {
-    verdict = { text: `All ${paths(total)} work${after}${flaky}`, tone: counts.flaky > 0 ? 'flaky' : 'passed' };
+  } else if (working === total) {
+    verdict = { text: `All ${paths(total)} work${after}${flaky}`, tone: workingTone };
   } else {
     // Some journeys skipped (or not finished): never claim "all".
-    verdict = { text: `${counts.passed + counts.flaky} of ${paths(total)} work${after}${flaky}`, tone: counts.flaky > 0 ? 'flaky' : 'passed' };
+    verdict = { text: `${working} of ${paths(total)} work${after}${flaky}`, tone: workingTone };
   }
   if (run.status === 'running' && verdict.tone === 'empty') return { text: verdict.text, tone: 'running' };
   if (run.status === 'running') return { text: `In progress: ${verdict.text.charAt(0).toLowerCase()}${verdict.text.slice(1)} so far`, tone: verdict.tone };

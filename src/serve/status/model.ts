@@ -8,7 +8,7 @@
  * and times we made. Pure.
  */
 import { createHash } from 'node:crypto';
-import type { JourneyResult, RuntimeTruth } from '../../result/types.js';
+import type { JourneyResult, RuntimeTruth, TraceRef } from '../../result/types.js';
 import { describeTransition } from '../../classify/transition.js';
 import type { DisplayState, StateSummary, StoryKind } from '../alert-state.js';
 import type { JourneyBoard, JourneyStory, RunEntry } from '../alerting.js';
@@ -37,6 +37,17 @@ export interface StatusFailure {
   readonly status?: number;
   readonly hint?: string;
   readonly report: string;
+  /** The backend trace of the failing run (`url` with `traceUrl:` in pathproof.yaml). */
+  readonly trace?: TraceRef;
+}
+
+/** Why the latest run, which worked, is degraded. */
+export interface StatusDegradation {
+  /** What to do about the first reason. */
+  readonly hint: string;
+  /** Every reason, one line each: `GET /api/orders took 812ms (expect.warnMs 500ms)`. */
+  readonly reasons: readonly string[];
+  readonly trace?: TraceRef;
 }
 
 export interface StatusJourney {
@@ -54,6 +65,8 @@ export interface StatusJourney {
   readonly note?: string;
   /** What is broken: while down, checking, or a failure being confirmed. */
   readonly failure?: StatusFailure;
+  /** Why the latest run is degraded (slow, a certificate expiring soon), when it is. */
+  readonly degradation?: StatusDegradation;
   /** The latest run compared with the one before it (run.json's transition) when it moved, with its text. */
   readonly transition?: JourneyResult['transition'] & { readonly text: string };
   readonly runtime?: RuntimeTruth;
@@ -140,7 +153,14 @@ function failureOf(run: RunEntry | JourneyBoard['state']['failure']): StatusFail
     ...(run.status !== undefined ? { status: run.status } : {}),
     ...(run.hint ? { hint: run.hint } : {}),
     report: reportPath(run.runId),
+    ...(run.trace ? { trace: run.trace } : {}),
   };
+}
+
+function degradationOf(result: JourneyResult | undefined): StatusDegradation | undefined {
+  if (result?.outcome !== 'degraded') return undefined;
+  const trace = result.attempts.at(-1)?.trace;
+  return { hint: result.hint, reasons: result.degradations.map((d) => d.message), ...(trace ? { trace } : {}) };
 }
 
 /** `down: route at action (404)`, `up (recovered from route (404))`: one line per story event. */
@@ -188,6 +208,7 @@ export function buildStatus(inputs: StatusInputs): StatusModel {
     }));
     const broken = summary.state === 'down' || summary.state === 'checking' || summary.state === 'flapping' || summary.pending?.toward === 'down';
     const failure = broken ? failureOf(board?.state.failure) : undefined;
+    const degradation = summary.state === 'degraded' ? degradationOf(latest?.result) : undefined;
     const transition = latest?.result.transition;
     const next = inputs.nextRuns.get(entry.name);
     return {
@@ -203,6 +224,7 @@ export function buildStatus(inputs: StatusInputs): StatusModel {
       ...(summary.pending ? { pending: summary.pending } : {}),
       ...(summary.note ? { note: summary.note } : {}),
       ...(failure ? { failure } : {}),
+      ...(degradation ? { degradation } : {}),
       // News only: a first run or the same result again says nothing (the story keeps the rest).
       ...(transition && transition.kind !== 'new' && transition.kind !== 'unchanged' ? { transition: { ...transition, text: describeTransition(transition) } } : {}),
       ...(latest?.result.runtime ? { runtime: latest.result.runtime } : {}),

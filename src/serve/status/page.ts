@@ -9,7 +9,9 @@ import type { SafeHtml } from '../../report/html/escape.js';
 import { anchorId, html, safe } from '../../report/html/escape.js';
 import { formatDuration } from '../../util/format.js';
 import type { DisplayState } from '../alert-state.js';
-import type { StatusJourney, StatusModel, StatusQuiet, StatusRun } from './model.js';
+import type { StatusDegradation, StatusJourney, StatusModel, StatusQuiet, StatusRun } from './model.js';
+import type { TraceRef } from '../../result/types.js';
+import { traceHref } from '../../report/attention.js';
 import { DISPLAY_STATES } from './model.js';
 import { POLL_MS, STATUS_SCRIPT, STATUS_SCRIPT_HASH } from './script.js';
 import { STATUS_STYLES, STATUS_STYLES_HASH } from './styles.js';
@@ -118,6 +120,11 @@ function runtimeFacts(journey: StatusJourney): SafeHtml[] {
     facts.push(html`<div><dt>environment</dt><dd><span class="${off ? 'mismatch' : ''}">${environment.served}</span></dd></div>`);
   }
   if (journey.runtime?.servedBy) facts.push(html`<div><dt>served by</dt><dd>${journey.runtime.servedBy}</dd></div>`);
+  // The first-party certificate that expires first (runtime truth of the latest run).
+  const certificate = journey.runtime?.certificates?.[0];
+  if (certificate !== undefined) {
+    facts.push(html`<div><dt>certificate</dt><dd data-testid="certificate">${certificate.origin} expires ${when(certificate.notAfter)}</dd></div>`);
+  }
   return facts;
 }
 
@@ -151,11 +158,27 @@ function card(journey: StatusJourney): SafeHtml {
     ${journey.since ? html`<span class="since">since ${when(journey.since)}</span>` : ''}
   </div>
   ${failure?.hint && down ? html`<p class="hint" data-testid="hint">${failure.hint}</p>` : ''}
+  ${down ? traceLink(failure?.trace) : ''}
+  ${journey.degradation ? degradationOf(journey.degradation) : ''}
   ${pending}
   ${journey.transition ? html`<p class="trans ${journey.transition.kind}">since the run before: <code>${journey.transition.text}</code></p>` : ''}
   ${strip(journey.runs)}
   <dl class="facts">${facts}${journey.report ? html`<div><dt>report</dt><dd><a href="${journey.report}">latest run</a>${failure && down && failure.report !== journey.report ? html` · <a href="${failure.report}">failing run</a>` : ''}</dd></div>` : ''}</dl>
 </article>`;
+}
+
+/** Worked, but slowly or on an expiring certificate: why, and where the time went (the trace). */
+function degradationOf(degradation: StatusDegradation): SafeHtml {
+  return html`<div class="degradation" data-testid="degradation"><p class="hint">${degradation.hint}</p>${
+    degradation.reasons.length > 1 ? html`<ul>${degradation.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''
+  }${traceLink(degradation.trace)}</div>`;
+}
+
+/** The backend trace of a run (`traceUrl:` makes it a link; only http(s) is ever linked). */
+function traceLink(trace: TraceRef | undefined): SafeHtml | '' {
+  if (trace === undefined) return '';
+  const href = traceHref(trace);
+  return html`<p class="muted trace" data-testid="trace">backend trace ${href ? html`<a href="${href}" rel="noopener noreferrer">${trace.id}</a>` : html`<code>${trace.id}</code>`}</p>`;
 }
 
 const STATE_ORDER = new Map<DisplayState, number>(DISPLAY_STATES.map((s, i) => [s, i]));

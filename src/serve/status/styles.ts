@@ -65,6 +65,7 @@ a { color: inherit; }
 .where { font-weight: 600; }
 .since { color: var(--muted); font-size: 13px; margin-left: auto; }
 .hint { margin: 8px 0 4px; font-weight: 600; }
+.degradation .hint { color: var(--deg); } .degradation ul { margin: 2px 0; padding-left: 18px; font-size: 14px; } .trace { margin: 2px 0; font-size: 13px; }
 .pending { margin: 6px 0 0; color: var(--check); font-size: 14px; }
 .trans { margin: 4px 0; font-size: 14px; color: var(--muted); } .trans code { color: var(--text); }
 .trans.progressed code, .trans.recovered code { color: var(--up); } .trans.regressed code, .trans.broke code { color: var(--down); }

@@ -25,7 +25,12 @@ function entry<K extends BrowserStepKind>(
   const driver: StepDriver<K> = {
     run: (step: StepOf<K>, ctx: StepContext) => runBrowserStep({ kind, timeoutMs: step.timeout }, ctx, (scope) => guardTrace(step, scope, body)),
   };
-  return { driver, label: (step) => `${kind} ${label(step)}`, needsBrowser: () => true };
+  return {
+    driver,
+    label: (step) => `${kind} ${label(step)}`,
+    needsBrowser: () => true,
+    warnAfter: (step) => (step.warnAfter === undefined ? undefined : { budget: 'warnAfter', ms: step.warnAfter }),
+  };
 }
 
 /**

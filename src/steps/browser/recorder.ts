@@ -16,7 +16,7 @@
  */
 import type { ConsoleMessage, Page, Request, Response } from 'playwright-core';
 import type { Clock } from '../../result/clock.js';
-import type { FailedRequest, OriginBaseline, PendingRequest, ScriptError } from '../../result/types.js';
+import type { CertificateTruth, FailedRequest, OriginBaseline, PendingRequest, ScriptError } from '../../result/types.js';
 import { foldBaseline } from '../../result/baseline.js';
 import { isFirstParty, originOf } from '../../result/origins.js';
 
@@ -55,6 +55,11 @@ export interface PageRecorder {
    * error reply bodies (they are only needed to judge a failure).
    */
   snapshot(options?: { scope?: 'page' | 'step'; bodies?: boolean }): Promise<RecorderSnapshot>;
+  /**
+   * The TLS certificates of first-party HTTPS documents that answered since the last call
+   * (Playwright's `response.securityDetails()`), once each; waits briefly for them.
+   */
+  certificates(): Promise<CertificateTruth[]>;
   /** Stops listening. */
   dispose(): void;
 }
@@ -171,6 +176,8 @@ export function recordPage(page: Page, options: RecorderOptions): PageRecorder {
     baselines: new Map(),
   });
   let current = fresh();
+  // First-party HTTPS documents' security details, until certificates() takes them.
+  let security: { origin: string; details: Promise<SecurityDetails | null> }[] = [];
 
   const firstParty = (url: string): boolean => isFirstParty(url, options.firstParty, current.origin);
   const isMainDocument = (request: Request): boolean => {
@@ -227,6 +234,10 @@ export function recordPage(page: Page, options: RecorderOptions): PageRecorder {
       // detached: keep none
     }
     entry.headers = pickHeaders(headers);
+    if (entry.resourceType === 'document' && entry.firstParty && /^https:/i.test(entry.url)) {
+      const origin = originOf(entry.url);
+      if (origin !== undefined && security.length < MAX_ERRORS_PER_PAGE) security.push({ origin, details: response.securityDetails().catch(() => null) });
+    }
     const page_ = current;
     if (!page_.requests.includes(entry)) return; // a response of an older page
     if (entry.status < 400) {
@@ -369,6 +380,12 @@ export function recordPage(page: Page, options: RecorderOptions): PageRecorder {
         ...(document === undefined ? {} : { document }),
       };
     },
+    async certificates() {
+      const taken = security;
+      security = [];
+      const seen = await Promise.all(taken.map(async ({ origin, details }) => certificateOf(origin, await within(details, BODY_WAIT_MS))));
+      return seen.filter((c): c is CertificateTruth => c !== undefined);
+    },
     dispose() {
       page.off('request', onRequest);
       page.off('response', onResponse);
@@ -376,6 +393,19 @@ export function recordPage(page: Page, options: RecorderOptions): PageRecorder {
       page.off('console', onConsole);
       page.off('pageerror', onPageError);
     },
+  };
+}
+
+type SecurityDetails = Awaited<ReturnType<Response['securityDetails']>>;
+
+/** Playwright's security details (validTo in Unix seconds) as a certificate of `origin`. */
+export function certificateOf(origin: string, details: SecurityDetails | null | undefined): CertificateTruth | undefined {
+  if (details === null || details === undefined || typeof details.validTo !== 'number' || !Number.isFinite(details.validTo)) return undefined;
+  return {
+    origin,
+    notAfter: new Date(details.validTo * 1000).toISOString(),
+    ...(details.subjectName ? { subject: details.subjectName } : {}),
+    ...(details.issuer ? { issuer: details.issuer } : {}),
   };
 }
 

@@ -65,6 +65,7 @@ export async function runBrowserStep(spec: StepSpec, ctx: StepContext, body: (sc
     return { status: 'error', error: { code: 'BROWSER_LAUNCH_FAILED', message: `could not open a browser: ${firstLine(error)}` } };
   }
   const start = ctx.clock.now();
+  const tracedBefore = attempt.tracedRequests();
   const budgetMs = stepBudgetMs(spec.timeoutMs, ctx);
   // One user's session: what HTTP steps logged in with is in the browser, and back after.
   await attempt.syncCookies(ctx.cookies, 'to-browser');
@@ -102,7 +103,18 @@ export async function runBrowserStep(spec: StepSpec, ctx: StepContext, body: (sc
   }
   await attempt.syncCookies(ctx.cookies, 'from-browser');
   attempt.recorder.endStep(ctx.label, outcome.status === 'passed', USES_PAGE.has(spec.kind));
-  return outcome.status === 'passed' ? withNotes(outcome, scope) : outcome;
+  const final = outcome.status === 'passed' ? await withNotes(outcome, scope) : outcome;
+  return { ...final, ...(await seenOnTheWay(attempt, tracedBefore, ctx)) };
+}
+
+/**
+ * What a step leaves for runtime truth whatever its outcome (issue #17): the certificates of
+ * first-party documents it loaded, and the trace id when its first-party requests carried one.
+ */
+async function seenOnTheWay(attempt: BrowserAttempt, tracedBefore: number, ctx: StepContext): Promise<Pick<StepOutcome, 'certificates' | 'traceId'>> {
+  const certificates = await attempt.recorder.certificates().catch(() => []);
+  const traced = ctx.trace !== undefined && attempt.tracedRequests() > tracedBefore;
+  return { ...(certificates.length > 0 ? { certificates } : {}), ...(traced && ctx.trace ? { traceId: ctx.trace.traceId } : {}) };
 }
 
 /**

@@ -18,6 +18,8 @@ import type { EvidenceFile } from '../../result/types.js';
 import type { BrowserAttempt, BrowserSupport, EvidenceSink } from '../types.js';
 import { RunnerFault } from '../types.js';
 import { discoverBrowser } from './discover.js';
+import { TRACEPARENT } from '../trace.js';
+import type { TraceContext } from '../trace.js';
 import { recordPage } from './recorder.js';
 import { messageOf } from '../../util/errors.js';
 
@@ -136,10 +138,11 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
   };
 
   return {
-    async openAttempt({ journey, attempt, insecure, firstParty }) {
+    async openAttempt({ journey, attempt, insecure, firstParty, trace }) {
       if (closed) throw new RunnerFault('BROWSER_CLOSED', 'the browser support of this run is already closed');
       const tracing = options.trace === 'on-failure';
       const { context, page } = await openPage(insecure, tracing ? `${journey} #${attempt}` : undefined);
+      const traced = trace === undefined ? { count: () => 0 } : await sendTraceparent(context, trace);
       const recorder = recordPage(page, { clock: options.clock, firstParty });
       let secretUsed = false;
       let cookieVersion = -1;
@@ -165,6 +168,7 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
         noteSecretUsed() {
           secretUsed = true;
         },
+        tracedRequests: () => traced.count(),
         async syncCookies(jar, direction) {
           // Bounded: a stalled browser must not hold the step past its evidence budget.
           const sync = async (): Promise<void> => {
@@ -222,6 +226,32 @@ function disconnects(browser: Browser, ms: number): Promise<boolean> {
     const timer = setTimeout(() => done(!browser.isConnected()), ms);
     browser.on('disconnected', onGone);
   });
+}
+
+/**
+ * W3C trace context on the browser's first-party requests (issue #17): every request to a
+ * first-party origin gets `traceparent` with a new span id; third-party hosts never see it
+ * (`setExtraHTTPHeaders` would send it everywhere, so it is a route with an origin
+ * predicate). A traceparent the page set itself (its own OpenTelemetry SDK) is left alone:
+ * the app's own propagation is the better link. Routing disables the HTTP cache, which a
+ * fresh context per attempt does not have anyway.
+ */
+async function sendTraceparent(context: BrowserContext, trace: TraceContext): Promise<{ count(): number }> {
+  let count = 0;
+  await context.route(
+    (url) => trace.sendsTo(url.href),
+    async (route) => {
+      const headers = route.request().headers();
+      if (headers[TRACEPARENT] !== undefined) {
+        await route.continue().catch(() => undefined);
+        return;
+      }
+      count += 1;
+      // The page may be gone by now (navigated away, closed): nothing to continue then.
+      await route.continue({ headers: { ...headers, [TRACEPARENT]: trace.next() } }).catch(() => undefined);
+    },
+  );
+  return { count: () => count };
 }
 
 /** Saves the trace through the evidence sink. A trace holds typed text, so callers skip it when a secret was used. */

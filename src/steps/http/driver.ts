@@ -10,6 +10,7 @@ import type { StepContext, StepDriver, StepOutcome } from '../types.js';
 import { checkExpect } from './assertions.js';
 import { captureValues } from './capture.js';
 import { probeInContext, requestInContext } from './in-context.js';
+import { tracedBy } from '../trace.js';
 import type { ProbeRequest } from './probe.js';
 
 type HttpStep = StepOf<'request'>;
@@ -68,6 +69,8 @@ export const httpDriver: StepDriver<'request'> = {
           phase: result.error.phase,
           timeoutMs: request.timeoutMs,
         },
+        // A request that hung in the app still reached it: its trace is where to look.
+        ...tracedBy(result.partial?.traceparent),
       };
     }
 

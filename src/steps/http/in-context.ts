@@ -16,7 +16,8 @@ export function requestInContext(spec: RequestSpecOutput, ctx: StepContext): Bui
     maxRedirects: ctx.http.maxRedirects,
     maxBodyBytes: ctx.http.maxBodyBytes,
   });
-  return built.ok ? { ok: true, request: { ...built.request, cookies: ctx.cookies } } : built;
+  if (!built.ok) return built;
+  return { ok: true, request: { ...built.request, cookies: ctx.cookies, ...(ctx.trace === undefined ? {} : { trace: ctx.trace }) } };
 }
 
 export function probeInContext(request: ProbeRequest, ctx: StepContext): Promise<ProbeResult> {

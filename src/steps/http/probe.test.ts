@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../result/clock.js';
 import { createHttpDeps } from './dispatcher.js';
 import { probe } from './probe.js';
+import { createTrace, traceIdOf } from '../trace.js';
 import type { ProbeRequest, ProbeResult } from './probe.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -498,6 +499,73 @@ describe('probe: TLS', () => {
     expect(insecure.body).toBe('secure');
     expect(insecure.timings.connectMs).toBeTypeOf('number');
     expect(insecure.timings.tlsMs).toBeTypeOf('number');
+  });
+
+  it.skipIf('skip' in tls)('reads the certificate of the connection that carried the exchange, reused sockets included', async () => {
+    if ('skip' in tls) return;
+    const server = await startServer(
+      (_request, res) => res.end('secure'),
+      (handler) => https.createServer({ key: tls.key, cert: tls.cert }, handler),
+    );
+    const before = Date.now();
+    const first = expectOk(await probe(req(`${server.origin}/`), { dispatcher: deps.insecureDispatcher, clock }));
+    // A gap like a canary's: the first socket is back in the pool, idle, and reused.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = expectOk(await probe(req(`${server.origin}/again`), { dispatcher: deps.insecureDispatcher, clock }));
+    expect(server.connections()).toBe(1);
+    expect(second.timings.tlsMs).toBeUndefined();
+    for (const observation of [first, second]) {
+      expect(observation.tls?.subject).toBe('localhost');
+      // openssl -days 1: it expires about a day from now (seconds of slack for a loaded machine).
+      const notAfter = Date.parse(observation.tls?.notAfter ?? '');
+      expect(notAfter - before).toBeGreaterThan(86_400_000 - 3_600_000);
+      expect(notAfter - before).toBeLessThanOrEqual(86_400_000 + 60_000);
+    }
+  });
+});
+
+describe('probe: traceparent', () => {
+  it('every hop to a first-party origin gets its own span of the one trace; another origin gets none', async () => {
+    const seen: { path: string | undefined; traceparent: string | undefined }[] = [];
+    const other = await startServer((request, res) => {
+      seen.push({ path: request.url, traceparent: String(request.headers.traceparent ?? '') || undefined });
+      res.end('elsewhere');
+    });
+    const server = await startServer((request, res) => {
+      seen.push({ path: request.url, traceparent: String(request.headers.traceparent ?? '') || undefined });
+      if (request.url === '/a') res.writeHead(302, { location: '/b' }).end();
+      else if (request.url === '/b') res.writeHead(302, { location: `${other.origin}/c` }).end();
+      else res.end('ok');
+    });
+    const trace = createTrace([server.origin]);
+    const observation = expectOk(await run(req(`${server.origin}/a`, { trace })));
+    expect(observation.body).toBe('elsewhere');
+    expect(seen.map((s) => s.path)).toEqual(['/a', '/b', '/c']);
+    const [a, b, c] = seen.map((s) => s.traceparent);
+    expect(traceIdOf(a)).toBe(trace.traceId);
+    expect(traceIdOf(b)).toBe(trace.traceId);
+    expect(a).not.toBe(b);
+    expect(c).toBeUndefined();
+    // The final hop went to a third party: nothing of ours is recorded as sent there.
+    expect(observation.traceparent).toBeUndefined();
+  });
+
+  it('keeps a traceparent the step set itself, and records what it sent on a failure too', async () => {
+    const seen: (string | undefined)[] = [];
+    const server = await startServer((request, res) => {
+      seen.push(String(request.headers.traceparent ?? '') || undefined);
+      if (request.url === '/hang') return; // never answers
+      res.end('ok');
+    });
+    const own = `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`;
+    const trace = createTrace([server.origin]);
+    expectOk(await run(req(`${server.origin}/`, { trace, headers: { traceparent: own } })));
+    const hung = await run(req(`${server.origin}/hang`, { trace, timeoutMs: 300 }));
+    expect(hung.ok).toBe(false);
+    if (hung.ok) return;
+    expect(seen[0]).toBe(own);
+    expect(traceIdOf(seen[1])).toBe(trace.traceId);
+    expect(hung.partial?.traceparent).toBe(seen[1]);
   });
 });
 

@@ -20,6 +20,8 @@ import { errorCode, messageOf } from '../../util/errors.js';
 import type { Clock } from '../../result/clock.js';
 import type { HttpObservation, HttpTimings, RedirectHop } from '../../result/types.js';
 import type { CookieJar } from '../cookie-jar.js';
+import type { TraceContext } from '../trace.js';
+import { TRACEPARENT } from '../trace.js';
 import type { FreshDispatcher } from '../types.js';
 import { computeTimings, ExchangeTrace } from './timings.js';
 
@@ -39,6 +41,11 @@ export interface ProbeRequest {
    * header) and fed by every hop's Set-Cookie, redirects included.
    */
   readonly cookies?: CookieJar;
+  /**
+   * The attempt's trace: every hop to a first-party origin carries a `traceparent` with a new
+   * span id (unless the step set its own); hops to other origins carry none.
+   */
+  readonly trace?: Pick<TraceContext, 'next' | 'sendsTo'>;
 }
 
 /** Where an exchange broke. `aborted` = the run was interrupted (not the target's fault). */
@@ -139,6 +146,8 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps): Promise<Pro
   // Set once a request was sent again on a fresh connection (at most once per exchange).
   let retried: string | undefined;
   let freshDispatcher: FreshDispatcher | undefined;
+  // The traceparent of the latest hop we sent, kept in the observation (a failure's too).
+  let traceparent: string | undefined;
 
   const failure = (
     error: ProbeError,
@@ -154,6 +163,7 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps): Promise<Pro
         method: hop.method,
         url: hop.url,
         ...remoteOf(trace),
+        ...(traceparent === undefined ? {} : { traceparent }),
         ...partial,
         redirects: [...redirects],
       },
@@ -169,10 +179,15 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps): Promise<Pro
       const remainingMs = Math.max(1, startedAt + request.timeoutMs - hopStartedAt);
 
       const jarCookie = request.cookies && request.headers['cookie'] === undefined ? request.cookies.header(hop.url) : undefined;
+      traceparent = request.trace && request.headers[TRACEPARENT] === undefined && request.trace.sendsTo(hop.url) ? request.trace.next() : undefined;
       const pending = undiciRequest(hop.url, {
         dispatcher: freshDispatcher?.dispatcher ?? deps.dispatcher,
         method: hop.method as Dispatcher.HttpMethod,
-        headers: jarCookie === undefined ? hop.headers : { ...hop.headers, cookie: jarCookie },
+        headers: {
+          ...hop.headers,
+          ...(jarCookie === undefined ? {} : { cookie: jarCookie }),
+          ...(traceparent === undefined ? {} : { [TRACEPARENT]: traceparent }),
+        },
         body: hop.body ?? null,
         signal: stop.signal,
         opaque: trace,
@@ -274,6 +289,8 @@ export async function probe(request: ProbeRequest, deps: ProbeDeps): Promise<Pro
           ...remoteOf(trace),
           redirects,
           ...(retried === undefined ? {} : { retriedOnFreshConnection: retried }),
+          ...(trace.certificate === undefined ? {} : { tls: trace.certificate }),
+          ...(traceparent === undefined ? {} : { traceparent }),
         },
       };
     }

@@ -1,5 +1,6 @@
+import type { TLSSocket } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { computeTimings, ExchangeTrace } from './timings.js';
+import { computeTimings, ExchangeTrace, peerCertificate } from './timings.js';
 
 function trace(fields: Partial<ExchangeTrace>): ExchangeTrace {
   return Object.assign(new ExchangeTrace(), fields);
@@ -40,5 +41,28 @@ describe('computeTimings', () => {
       transferMs: 0,
       totalMs: 50,
     });
+  });
+});
+
+describe('peerCertificate', () => {
+  const socket = (value: unknown): Pick<TLSSocket, 'getPeerCertificate'> =>
+    ({
+      getPeerCertificate: () => {
+        if (value instanceof Error) throw value;
+        return value;
+      },
+    }) as unknown as Pick<TLSSocket, 'getPeerCertificate'>;
+  it.each<[string, unknown, unknown]>([
+    [
+      "OpenSSL's date format, names by CN",
+      { valid_to: 'Dec  2 00:52:00 2026 GMT', subject: { CN: 'shop.example' }, issuer: { C: 'US', O: "Let's Encrypt", CN: 'R3' } },
+      { notAfter: '2026-12-02T00:52:00.000Z', subject: 'shop.example', issuer: 'R3' },
+    ],
+    ['a repeated field is an array: the first', { valid_to: 'Jan  1 00:00:00 2027 GMT', subject: { CN: ['a.example', 'b.example'] }, issuer: { O: 'Corp CA' } }, { notAfter: '2027-01-01T00:00:00.000Z', subject: 'a.example', issuer: 'Corp CA' }],
+    ['no certificate (an empty object)', {}, undefined],
+    ['an unreadable date', { valid_to: 'sometime', subject: { CN: 'x' } }, undefined],
+    ['a socket torn down mid-handshake throws', new Error('socket destroyed'), undefined],
+  ])('%s', (_name, raw, expected) => {
+    expect(peerCertificate(socket(raw))).toEqual(expected);
   });
 });

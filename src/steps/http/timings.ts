@@ -22,9 +22,10 @@
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
+import type { PeerCertificate as NodePeerCertificate, TLSSocket } from 'node:tls';
 import type { buildConnector, Dispatcher } from 'undici';
 import type { Clock } from '../../result/clock.js';
-import type { HttpTimings } from '../../result/types.js';
+import type { HttpTimings, PeerCertificate } from '../../result/types.js';
 
 /** When a socket we opened passed each connection phase (tracker clock, ms). */
 export interface SocketTimeline {
@@ -34,6 +35,8 @@ export interface SocketTimeline {
   connectedAt?: number;
   /** TLS handshake done (https only). */
   secureAt?: number;
+  /** The certificate the server presented in that handshake (https only), read once per socket. */
+  certificate?: PeerCertificate;
   /** The first request on the socket owns the connection phases. */
   claimed: boolean;
 }
@@ -54,6 +57,8 @@ export class ExchangeTrace {
   lastByteAt?: number;
   remoteAddress?: string;
   remotePort?: number;
+  /** The server's certificate on the socket that carried this request (every request, reused sockets too). */
+  certificate?: PeerCertificate;
 }
 
 /** Per-deps timing machinery: one subscription, WeakMaps, nothing global. */
@@ -94,6 +99,7 @@ export function createTimingTracker(clock: Clock): TimingTracker {
     trace.sentAt = clock.now();
     trace.remoteAddress = socket.remoteAddress;
     trace.remotePort = socket.remotePort;
+    if (timeline.certificate !== undefined) trace.certificate = timeline.certificate;
     if (!timeline.claimed) {
       timeline.claimed = true;
       trace.connection = timeline;
@@ -120,8 +126,13 @@ export function createTimingTracker(clock: Clock): TimingTracker {
       socket.once('connect', () => {
         timeline.connectedAt = clock.now();
       });
-      socket.once('secureConnect', () => {
+      // Prepended: undici's own secureConnect listener writes the first request at once, and
+      // the certificate must be on the timeline before that request's sendHeaders claims it.
+      socket.prependOnceListener('secureConnect', () => {
         timeline.secureAt = clock.now();
+        // TLS expiry (issue #17): the certificate of this very connection, no extra handshake.
+        const certificate = peerCertificate(socket as TLSSocket);
+        if (certificate !== undefined) timeline.certificate = certificate;
       });
     };
   };
@@ -149,6 +160,39 @@ export function createTimingTracker(clock: Clock): TimingTracker {
       pending = undefined;
     },
   };
+}
+
+/**
+ * The peer certificate of a TLS socket as plain data: notAfter as ISO 8601, subject and issuer
+ * common names. Undefined when there is none or its dates cannot be read (never throws: a
+ * socket torn down mid-handshake must not break the exchange).
+ */
+export function peerCertificate(socket: Pick<TLSSocket, 'getPeerCertificate'>): PeerCertificate | undefined {
+  let raw: NodePeerCertificate;
+  try {
+    raw = socket.getPeerCertificate();
+  } catch {
+    return undefined;
+  }
+  if (raw === null || typeof raw !== 'object' || typeof raw.valid_to !== 'string') return undefined;
+  // OpenSSL's format, `Dec  2 00:52:00 2026 GMT`: Date parses it in every Node we support.
+  const notAfter = Date.parse(raw.valid_to);
+  if (!Number.isFinite(notAfter)) return undefined;
+  const subject = nameOf(raw.subject);
+  const issuer = nameOf(raw.issuer);
+  return { notAfter: new Date(notAfter).toISOString(), ...(subject === undefined ? {} : { subject }), ...(issuer === undefined ? {} : { issuer }) };
+}
+
+/** CN, else O, of a certificate name (a field may repeat: Node gives an array then). */
+function nameOf(name: unknown): string | undefined {
+  if (name === null || typeof name !== 'object') return undefined;
+  const fields = name as Record<string, string | string[] | undefined>;
+  for (const key of ['CN', 'O']) {
+    const value = fields[key];
+    const first = Array.isArray(value) ? value[0] : value;
+    if (typeof first === 'string' && first !== '') return first;
+  }
+  return undefined;
 }
 
 /** Delegates to `inner` (already a new-style handler: compose wraps it) and records trace points. */

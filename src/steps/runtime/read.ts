@@ -25,6 +25,7 @@ import type { AssertionResult, HttpObservation } from '../../result/types.js';
 import type { RuntimeCheck } from '../../journey/schema.js';
 import { evaluateJsonPath } from '../http/json-path.js';
 import { probeInContext, requestInContext } from '../http/in-context.js';
+import { tracedBy } from '../trace.js';
 import type { StepContext, StepOutcome, TruthRead } from '../types.js';
 import { compileUserRegex } from '../../journey/regex.js';
 
@@ -158,6 +159,7 @@ export async function runRuntimeCheck(step: RuntimeStep, ctx: StepContext): Prom
       status: 'failed',
       symptom: { kind: 'transport', request: where, code: result.error.code, message: result.error.message, phase: result.error.phase, timeoutMs: request.timeoutMs },
       truth: truth(undefined),
+      ...tracedBy(result.partial?.traceparent),
     };
   }
   const observation = result.observation;
