@@ -118,8 +118,8 @@ describe('the runs behind the report', () => {
   it('ran both runs to the expected verdicts', () => {
     expect(runOneResult.code, runOneResult.stderr).toBe(1);
     expect(runTwoResult.code, runTwoResult.stderr).toBe(1);
-    expect(readRun(runOne).counts).toEqual({ passed: 1, flaky: 1, failed: 2, error: 1, skipped: 0 });
-    expect(readRun(runTwo).counts).toEqual({ passed: 1, flaky: 1, failed: 3, error: 0, skipped: 0 });
+    expect(readRun(runOne).counts).toEqual({ passed: 1, degraded: 0, flaky: 1, failed: 2, error: 1, skipped: 0 });
+    expect(readRun(runTwo).counts).toEqual({ passed: 1, degraded: 0, flaky: 1, failed: 3, error: 0, skipped: 0 });
     expect(existsSync(join(runOne, 'index.html'))).toBe(true);
     expect(existsSync(join(runTwo, 'index.html'))).toBe(true);
   });
@@ -318,6 +318,22 @@ describe('pathproof report', () => {
     ['a directory without run.json', (dir: string) => dir, /no run\.json in /],
     ['a corrupt run.json', (dir: string) => (writeFileSync(join(dir, 'run.json'), '{"schemaVersion": 1, "jour'), dir), /is not valid JSON/],
     ['a run.json of another shape', (dir: string) => (writeFileSync(join(dir, 'run.json'), '{"schemaVersion": 9}'), dir), /not a pathproof run record: schemaVersion 9/],
+    [
+      'a failed attempt without its failure (edited by hand)',
+      (dir: string) => (
+        writeFileSync(
+          join(dir, 'run.json'),
+          JSON.stringify({ schemaVersion: 1, runId: 'r', counts: {}, journeys: [{ name: 'refund', outcome: 'failed', layer: 'app', failure: { layer: 'app' }, attempts: [{ outcome: 'failed', steps: [] }] }] }),
+        ),
+        dir
+      ),
+      /not a pathproof run record: journeys\[0\]\.attempts\[0\] \(refund\) failed without a failure \(layer, hint\)/,
+    ],
+    [
+      'a journey with an outcome this version does not know',
+      (dir: string) => (writeFileSync(join(dir, 'run.json'), JSON.stringify({ schemaVersion: 1, runId: 'r', counts: {}, journeys: [{ name: 'home', outcome: 'meh', attempts: [] }] })), dir),
+      /not a pathproof run record: journeys\[0\] \(home\) has outcome "meh"/,
+    ],
   ])('exits 2 with a clear message for %s', async (_what, prepare, message) => {
     const dir = prepare(tempDir('pathproof-html-bad-'));
     const result = await runCli(['report', dir]);

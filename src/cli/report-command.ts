@@ -10,7 +10,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { describeReadProblem, readRegularFile } from '../files/read-regular.js';
 import { basename, dirname, join, resolve } from 'node:path';
-import { EXIT } from '../result/types.js';
+import { EXIT, OUTCOMES } from '../result/types.js';
 import type { RunResult } from '../result/types.js';
 import { DEFAULTS } from '../journey/schema.js';
 import { loadProject } from '../journey/project.js';
@@ -108,9 +108,38 @@ export async function loadRun(dir: string): Promise<Loaded> {
             ? 'no counts'
             : typeof run.runId !== 'string'
               ? 'no runId'
-              : undefined;
+              : journeysProblem(run.journeys);
   if (problem) return { ok: false, message: `${file} is not a pathproof run record: ${problem}` };
   return { ok: true, run: value as RunResult };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const ATTEMPT_OUTCOMES: ReadonlySet<unknown> = new Set(['passed', 'failed', 'error']);
+
+/**
+ * What the reporters rely on, per journey and attempt: an outcome they know, and for a stopped
+ * attempt what stopped it (a failed one its failure, an error its error). A record edited by
+ * hand, or written by another version, is named at the first entry that does not fit.
+ */
+function journeysProblem(journeys: readonly unknown[]): string | undefined {
+  for (const [j, journey] of journeys.entries()) {
+    const at = `journeys[${j}]`;
+    if (!isObject(journey)) return `${at} is not an object`;
+    if (typeof journey.name !== 'string') return `${at} has no name`;
+    if (!(OUTCOMES as readonly unknown[]).includes(journey.outcome)) return `${at} (${journey.name}) has outcome ${JSON.stringify(journey.outcome)}`;
+    if (!Array.isArray(journey.attempts)) return `${at} (${journey.name}) has no attempts list`;
+    if (journey.outcome === 'failed' && typeof journey.layer !== 'string') return `${at} (${journey.name}) failed without a layer`;
+    if (journey.outcome === 'error' && !isObject(journey.error)) return `${at} (${journey.name}) is an error without the error`;
+    for (const [a, attempt] of (journey.attempts as unknown[]).entries()) {
+      const where = `${at}.attempts[${a}] (${journey.name})`;
+      if (!isObject(attempt)) return `${where} is not an object`;
+      if (!ATTEMPT_OUTCOMES.has(attempt.outcome)) return `${where} has outcome ${JSON.stringify(attempt.outcome)}`;
+      if (!Array.isArray(attempt.steps)) return `${where} has no steps list`;
+      if (attempt.outcome === 'failed' && !(isObject(attempt.failure) && typeof attempt.failure.layer === 'string')) return `${where} failed without a failure (layer, hint)`;
+      if (attempt.outcome === 'error' && !(isObject(attempt.error) && typeof attempt.error.message === 'string')) return `${where} is an error without the error`;
+    }
+  }
+  return undefined;
 }
 
 export async function reportCommand(args: ParsedArgs, io: CliIo): Promise<number> {

@@ -293,7 +293,7 @@ async function runAttempt(loaded: LoadedJourney, planned: readonly PlannedItem[]
   let browserAttempt: Promise<BrowserAttempt> | undefined;
   const openBrowser = (): Promise<BrowserAttempt> => {
     browserAttempt ??= deps.browser
-      ? deps.browser.openAttempt({ journey: journey.name, attempt, insecure: journey.insecure ?? false, firstParty, ...traced })
+      ? deps.browser.openAttempt({ journey: journey.name, attempt, insecure: journey.insecure ?? false, firstParty, secrets: deps.redactor, ...traced })
       : Promise.reject(new RunnerFault('BROWSER_UNAVAILABLE', 'this journey has browser steps but no browser was set up for the run'));
     return browserAttempt;
   };

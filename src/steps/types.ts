@@ -79,6 +79,8 @@ export interface BrowserSupport {
     firstParty: readonly string[];
     /** The attempt's trace: requests to first-party origins get a `traceparent` header (absent: none). */
     trace?: TraceContext;
+    /** Matches the run's secrets: a failed attempt's trace that holds one is never kept. */
+    secrets?: Pick<Redactor, 'holdsSecret'>;
   }): Promise<BrowserAttempt>;
   close(): Promise<void>;
 }

@@ -129,6 +129,23 @@ describe('browser session', () => {
     await secret.run('fill', { fill: { label: 'Password', value: 'hunter2-secret' } });
     expect(await (await secret.attempt()).finish({ failed: true, evidence: sink })).toEqual([]);
   });
+
+  it('never keeps a trace that holds a secret no step typed (a page echoing it, a cookie)', async () => {
+    const sink = testEvidence(join(dir, 'traces-echo'));
+    // The same page, the token not a secret: the trace is kept (the check is what drops it below).
+    const plain = open(1);
+    await plain.run('goto', { goto: '/token' });
+    expect(await (await plain.attempt()).finish({ failed: true, evidence: sink })).toHaveLength(1);
+
+    const echoed = open(2, ['tok-page-echo-7731']);
+    await echoed.run('goto', { goto: '/token' });
+    expect(await (await echoed.attempt()).finish({ failed: true, evidence: sink })).toEqual([]);
+
+    const cookie = open(3, ['cookie-secret-5512']);
+    await (await cookie.attempt()).context.addCookies([{ name: 'sid', value: 'cookie-secret-5512', url: server.url }]);
+    await cookie.run('goto', { goto: '/buttons' });
+    expect(await (await cookie.attempt()).finish({ failed: true, evidence: sink })).toEqual([]);
+  });
 });
 
 describe('no browser', () => {

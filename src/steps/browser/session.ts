@@ -14,13 +14,14 @@ import { join } from 'node:path';
 import type * as PlaywrightModule from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Clock } from '../../result/clock.js';
-import type { EvidenceFile } from '../../result/types.js';
+import type { EvidenceFile, Redactor } from '../../result/types.js';
 import type { BrowserAttempt, BrowserSupport, EvidenceSink } from '../types.js';
 import { RunnerFault } from '../types.js';
 import { discoverBrowser } from './discover.js';
 import { TRACEPARENT } from '../trace.js';
 import type { TraceContext } from '../trace.js';
 import { recordPage } from './recorder.js';
+import { scanZipForSecrets } from './trace-scan.js';
 import { messageOf } from '../../util/errors.js';
 
 type Playwright = typeof PlaywrightModule;
@@ -138,7 +139,7 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
   };
 
   return {
-    async openAttempt({ journey, attempt, insecure, firstParty, trace }) {
+    async openAttempt({ journey, attempt, insecure, firstParty, trace, secrets }) {
       if (closed) throw new RunnerFault('BROWSER_CLOSED', 'the browser support of this run is already closed');
       const tracing = options.trace === 'on-failure';
       const { context, page } = await openPage(insecure, tracing ? `${journey} #${attempt}` : undefined);
@@ -151,7 +152,7 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
       const end = async (keep: { evidence: EvidenceSink } | undefined): Promise<EvidenceFile[]> => {
         const files: EvidenceFile[] = [];
         try {
-          if (tracing && keep && !secretUsed) files.push(...(await saveTrace(context, journey, attempt, keep.evidence)));
+          if (tracing && keep && !secretUsed) files.push(...(await saveTrace(context, { journey, attempt, evidence: keep.evidence, secrets })));
         } finally {
           recorder.dispose();
           open.delete(handle);
@@ -254,14 +255,24 @@ async function sendTraceparent(context: BrowserContext, trace: TraceContext): Pr
   return { count: () => count };
 }
 
-/** Saves the trace through the evidence sink. A trace holds typed text, so callers skip it when a secret was used. */
-async function saveTrace(context: BrowserContext, journey: string, attempt: number, evidence: EvidenceSink): Promise<EvidenceFile[]> {
+/**
+ * Saves the trace through the evidence sink. Callers skip it when a step put a secret into the
+ * browser; what no step shows (a cookie, a page echoing a token) is found by reading the zip.
+ */
+async function saveTrace(
+  context: BrowserContext,
+  options: { journey: string; attempt: number; evidence: EvidenceSink; secrets: Pick<Redactor, 'holdsSecret'> | undefined },
+): Promise<EvidenceFile[]> {
   const dir = await mkdtemp(join(tmpdir(), 'pathproof-trace-'));
   try {
     const path = join(dir, 'trace.zip');
     await context.tracing.stop({ path });
     const data = await readFile(path);
-    return [await evidence.write(`${journey}-a${attempt}-trace.zip`, data, 'trace', 'Playwright trace: npx playwright show-trace <file>')];
+    if (options.secrets) {
+      const scan = scanZipForSecrets(data, (text) => options.secrets?.holdsSecret(text) ?? false);
+      if (!('holdsSecret' in scan) || scan.holdsSecret) return [];
+    }
+    return [await options.evidence.write(`${options.journey}-a${options.attempt}-trace.zip`, data, 'trace', 'Playwright trace: npx playwright show-trace <file>')];
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
