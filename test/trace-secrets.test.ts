@@ -17,17 +17,18 @@ import { unzip } from './fixtures/zip.js';
 const SECRET = 'Tr4ceS3cret/x+y';
 const FORMS = secretForms(SECRET, 6);
 
-const PAGE = `<!doctype html><html><head><title>Form</title></head><body>
-<label>Plan <select name="plan"><option value="basic">Basic</option><option value="${SECRET}">Secret plan</option></select></label>
+/** `/select` offers the secret as an option (the select journey needs it; a page holding a secret). */
+const page = (withSecret: boolean): string => `<!doctype html><html><head><title>Form</title></head><body>
+<label>Plan <select name="plan"><option value="basic">Basic</option>${withSecret ? `<option value="${SECRET}">Secret plan</option>` : '<option value="pro">Pro plan</option>'}</select></label>
 <label>Code <input name="code" placeholder="code"></label>
 <button type="button">Go</button>
 </body></html>`;
 
 let target: TestServer;
 beforeAll(async () => {
-  target = await startServer((_req, res) => {
+  target = await startServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(PAGE);
+    res.end(page(req.url === '/select'));
   });
 });
 afterAll(() => target?.close());
@@ -50,13 +51,15 @@ describe('--trace on-failure keeps no trace that holds a secret, whatever step k
 
   beforeAll(async () => {
     mkdirSync(join(dir, 'journeys'));
-    const journey = (name: string, step: string): void =>
+    const journey = (name: string, step: string, path = '/'): void =>
       writeFileSync(
         join(dir, 'journeys', `${name}.yaml`),
-        `name: ${name}\ntarget: ${target.url}\ntimeout: 20s\nentry:\n  - goto: /\n${step}\n  - see: Never on this page\n    timeout: 1s\n`,
+        `name: ${name}\ntarget: ${target.url}\ntimeout: 20s\nentry:\n  - goto: ${path}\n${step}\n  - see: Never on this page\n    timeout: 1s\n`,
       );
-    for (const [kind, step] of Object.entries(STEPS)) journey(`uses-${kind}`, step);
+    for (const [kind, step] of Object.entries(STEPS)) journey(`uses-${kind}`, step, kind === 'select' ? '/select' : '/');
     journey('control', '  - click: Go');
+    // No step hands a secret over, but the page itself shows one: the trace holds it all the same.
+    journey('page-holds-secret', '  - click: Go', '/select');
     // press takes a key name: a key that is also a secret (unusual, but a value handed to the browser all the same).
     const cli = await runCli(['run', 'journeys', '--out', 'out', '--trace', 'on-failure', '--concurrency', '3'], {
       cwd: dir,
@@ -69,7 +72,7 @@ describe('--trace on-failure keeps no trace that holds a secret, whatever step k
 
   it('every journey failed (so each one would keep a trace)', () => {
     expect(run.journeys.map((j) => [j.name, j.outcome])).toEqual(
-      [...Object.keys(STEPS).map((k) => `uses-${k}`), 'control'].sort().map((name) => [name, 'failed']),
+      [...Object.keys(STEPS).map((k) => `uses-${k}`), 'control', 'page-holds-secret'].sort().map((name) => [name, 'failed']),
     );
   });
 
@@ -78,7 +81,12 @@ describe('--trace on-failure keeps no trace that holds a secret, whatever step k
     const traces = control?.attempts.flatMap((a) => a.evidence ?? []).filter((e) => e.kind === 'trace') ?? [];
     expect(traces).toHaveLength(1);
     const members = unzip(readFileSync(join(dir, 'out', traces[0]!.path)));
-    expect(members.some((m) => m.data.toString('latin1').includes('Secret plan'))).toBe(true);
+    expect(members.some((m) => m.data.toString('latin1').includes('Pro plan'))).toBe(true);
+  });
+
+  it('a page that shows a secret no step used: no trace kept', () => {
+    const journey = run.journeys.find((j) => j.name === 'page-holds-secret');
+    expect(journey?.attempts.flatMap((a) => a.evidence ?? []).filter((e) => e.kind === 'trace')).toEqual([]);
   });
 
   it.each(Object.keys(STEPS))('a secret used by %s: no trace kept', (kind) => {
