@@ -11,6 +11,7 @@ import { systemClock } from '../../result/clock.js';
 import type { BrowserSupport } from '../types.js';
 import { RunnerFault } from '../types.js';
 import { startFixtureServer } from './fixtures/server.js';
+import { scanZipForSecrets } from './trace-scan.js';
 import type { FixtureServer } from './fixtures/server.js';
 import { testEvidence, testJourney } from './fixtures/harness.js';
 import type { TestJourney } from './fixtures/harness.js';
@@ -132,20 +133,29 @@ describe('browser session', () => {
 
   it('never keeps a trace that holds a secret no step typed (a page echoing it, a cookie)', async () => {
     const sink = testEvidence(join(dir, 'traces-echo'));
-    // The same page, the token not a secret: the trace is kept (the check is what drops it below).
+    const holds = (data: Uint8Array | undefined, text: string): boolean => {
+      const scan = data === undefined ? undefined : scanZipForSecrets(Buffer.from(data), (t) => t.includes(text));
+      return scan !== undefined && 'holdsSecret' in scan && scan.holdsSecret;
+    };
+    // The same page, the token not a secret: the trace is kept and holds the token (so the check below can see it).
     const plain = open(1);
     await plain.run('goto', { goto: '/token' });
+    await plain.run('see', { see: 'your token' });
     expect(await (await plain.attempt()).finish({ failed: true, evidence: sink })).toHaveLength(1);
+    expect(holds(sink.written.at(-1)?.data, 'tok-page-echo-7731')).toBe(true);
 
     const echoed = open(2, ['tok-page-echo-7731']);
     await echoed.run('goto', { goto: '/token' });
+    await echoed.run('see', { see: 'your token' });
     expect(await (await echoed.attempt()).finish({ failed: true, evidence: sink })).toEqual([]);
 
     const cookie = open(3, ['cookie-secret-5512']);
     await (await cookie.attempt()).context.addCookies([{ name: 'sid', value: 'cookie-secret-5512', url: server.url }]);
-    await cookie.run('goto', { goto: '/buttons' });
+    await cookie.run('goto', { goto: '/whoami' });
+    await cookie.run('see', { see: 'cookie:' });
     expect(await (await cookie.attempt()).finish({ failed: true, evidence: sink })).toEqual([]);
   });
+
 });
 
 describe('no browser', () => {
