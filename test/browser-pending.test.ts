@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BrowserObservation, RunResult } from '../src/result/types.js';
+import type { BrowserObservation } from '../src/result/types.js';
 import { ROOT, runCli, tempDir } from './helpers.js';
+import type { LooseRun } from './helpers.js';
 
 describe('a pending request in the browser', () => {
   it('classifies "text not visible" behind a hung fetch as app, naming the call', async () => {
@@ -19,7 +20,7 @@ describe('a pending request in the browser', () => {
       timeoutMs: 120_000,
     });
     expect(cli.code, cli.stdout + cli.stderr).toBe(1);
-    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunResult;
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as LooseRun;
     const journey = run.journeys[0]!;
     expect(journey).toMatchObject({ name: 'refund-request', outcome: 'failed', stage: 'action', layer: 'app' });
     expect(journey.hint).toMatch(/^POST \/api\/refunds had not answered after \d+(\.\d)?s when the step gave up on \/orders\/1001/);

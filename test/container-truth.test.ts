@@ -16,9 +16,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JourneyResult, RunResult } from '../src/result/types.js';
 import { runCli, tempDir } from './helpers.js';
-import type { CliResult } from './helpers.js';
+import type { CliResult, LooseJourney, LooseRun } from './helpers.js';
 import { freePort } from './fixtures/nginx/nginx.js';
 import { engineSkipReason, startDockerEngine } from './fixtures/docker/engine.js';
 import type { DockerEngine } from './fixtures/docker/engine.js';
@@ -45,7 +44,7 @@ afterAll(async () => {
 
 interface Run {
   readonly cli: CliResult;
-  readonly run: RunResult;
+  readonly run: LooseRun;
 }
 
 /** Writes journeys (name → YAML lines after `name:`) and runs them with the built CLI against the test engine. */
@@ -62,16 +61,16 @@ async function runJourneys(journeys: Record<string, string[]>, args: string[] = 
     env: { DOCKER_HOST: engine?.host, ...env },
     timeoutMs: 60_000,
   });
-  let run: RunResult;
+  let run: LooseRun;
   try {
-    run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunResult;
+    run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as LooseRun;
   } catch (error) {
     throw new Error(`no run.json (exit ${cli.code}):\n${cli.stdout}\n${cli.stderr}`, { cause: error });
   }
   return { cli, run };
 }
 
-function journey(run: RunResult, name: string): JourneyResult {
+function journey(run: LooseRun, name: string): LooseJourney {
   const found = run.journeys.find((j) => j.name === name);
   if (!found) throw new Error(`journey ${name} is not in run.json`);
   return found;
@@ -480,9 +479,9 @@ describe.skipIf(skip !== undefined || !compose)('every run records the posture (
   let dir: string;
   const run = async (out: string, args: string[] = [], env: Record<string, string> = {}) => {
     const cli = await runCli(['run', '--out', out, ...args], { cwd: dir, env: { DOCKER_HOST: engine?.host, ...env }, timeoutMs: 60_000 });
-    let result: RunResult;
+    let result: LooseRun;
     try {
-      result = JSON.parse(readFileSync(join(dir, out, 'run.json'), 'utf8')) as RunResult;
+      result = JSON.parse(readFileSync(join(dir, out, 'run.json'), 'utf8')) as LooseRun;
     } catch (error) {
       throw new Error(`no run.json (exit ${cli.code}):\n${cli.stdout}\n${cli.stderr}`, { cause: error });
     }

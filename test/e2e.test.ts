@@ -2,8 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, runCli, startServer, tempDir } from './helpers.js';
-import type { TestServer } from './helpers.js';
-import type { RunResult } from '../src/result/types.js';
+import type { LooseRun, TestServer } from './helpers.js';
 
 const SECRET = 'pp-s3cr3t-Token/+=value';
 
@@ -37,8 +36,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function readRun(dir: string): RunResult {
-  return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunResult;
+function readRun(dir: string): LooseRun {
+  return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as LooseRun;
 }
 
 function writeJourney(dir: string, file: string, text: string): string {
@@ -145,7 +144,7 @@ describe('pathproof run (HTTP journeys)', () => {
     const out = join(tempDir(), 'run');
     const result = await runCli(['run', 'test/fixtures/http/items.yaml', '--reporter', 'json', '--out', out], { env: { TARGET: server.url } });
     expect(result.code).toBe(0);
-    const printed = JSON.parse(result.stdout) as RunResult;
+    const printed = JSON.parse(result.stdout) as LooseRun;
     expect(printed.runId).toBe(readRun(out).runId);
     expect(result.stderr).toContain('items-api');
   });

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { AttemptResult, JourneyResult, RunResult } from '../src/result/types.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const CLI = join(ROOT, 'dist/cli/main.js');
@@ -45,6 +46,31 @@ export function runCli(
     });
   });
 }
+
+/** Every key of any member of the union `U`. */
+type AnyKey<U> = U extends unknown ? keyof U : never;
+/** What the members of `U` that have key `K` give it (members without it add nothing). */
+type FieldOf<U, K extends PropertyKey> = U extends unknown ? (K extends keyof U ? U[K] : never) : never;
+
+/**
+ * A loose view of a result union read back from JSON: the keys every member has keep their
+ * type, every other key of any member is optional (`journey.hint` is `string | undefined`
+ * whatever the outcome). For tests that read what the CLI wrote and assert on it: the
+ * assertion is the check, not the type. Code that produces results keeps the strict unions.
+ */
+export type Loose<U> = { readonly [K in keyof U]: FieldOf<U, K> } & { readonly [K in Exclude<AnyKey<U>, keyof U>]?: FieldOf<U, K> };
+
+/** One attempt of a run.json, any outcome: `attempt.failure`, `attempt.error`, `attempt.degradations`. */
+export type LooseAttempt = Loose<AttemptResult>;
+
+/** One journey of a run.json, any outcome: `journey.hint`, `journey.layer`, `journey.error`, `journey.reason`… */
+export type LooseJourney = Omit<Loose<JourneyResult>, 'attempts' | 'retried'> & {
+  readonly attempts: readonly LooseAttempt[];
+  readonly retried?: LooseAttempt;
+};
+
+/** A run.json as a test reads it: {@link RunResult} with {@link LooseJourney} journeys. */
+export type LooseRun = Omit<RunResult, 'journeys'> & { readonly journeys: readonly LooseJourney[] };
 
 export interface TestServer {
   url: string;

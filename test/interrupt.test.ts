@@ -11,10 +11,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunResult } from '../src/result/types.js';
 import { findAll, parseXml } from '../src/report/xml-reader.fixtures.js';
 import { runCli, startServer, tempDir } from './helpers.js';
-import type { CliResult, TestServer } from './helpers.js';
+import type { CliResult, LooseRun, TestServer } from './helpers.js';
 
 const LONG = 90_000;
 
@@ -60,8 +59,8 @@ function start(dir: string): { pid: Promise<number>; slow: Promise<void>; done: 
   return { pid, slow, done };
 }
 
-function readRun(dir: string): RunResult {
-  return JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8')) as RunResult;
+function readRun(dir: string): LooseRun {
+  return JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8')) as LooseRun;
 }
 
 async function waitFor(check: () => boolean, what: string): Promise<void> {

@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp } from '../src/demo/app.js';
 import type { DemoApp } from '../src/demo/app.js';
-import type { JourneyResult, RunResult } from '../src/result/types.js';
 import { closedPort, runCli, startServer, tempDir } from './helpers.js';
-import type { TestServer } from './helpers.js';
+import type { LooseJourney, LooseRun, TestServer } from './helpers.js';
 import { startNginx } from './fixtures/nginx/nginx.js';
 import type { RunningNginx } from './fixtures/nginx/nginx.js';
 
@@ -20,7 +19,7 @@ let nginx: RunningNginx | undefined;
 let healthy: DemoApp | undefined;
 let unavailable: DemoApp | undefined;
 let hanging: TestServer | undefined;
-let run: RunResult;
+let run: LooseRun;
 let stdout = '';
 let exitCode: number | null = null;
 
@@ -76,7 +75,7 @@ beforeAll(async () => {
   stdout = result.stdout;
   exitCode = result.code;
   try {
-    run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunResult;
+    run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as LooseRun;
   } catch (error) {
     throw new Error(`no run.json (exit ${result.code}): ${result.stderr}\n${result.stdout}\nnginx log: ${nginx.errorLog()}`, { cause: error });
   }
@@ -87,13 +86,13 @@ afterAll(async () => {
   await Promise.all([healthy?.close(), unavailable?.close(), hanging?.close()]);
 });
 
-function journey(name: keyof typeof CASES): JourneyResult {
+function journey(name: keyof typeof CASES): LooseJourney {
   const found = run.journeys.find((j) => j.name === name);
   if (!found) throw new Error(`journey ${name} is not in run.json`);
   return found;
 }
 
-function failureReason(result: JourneyResult): string | undefined {
+function failureReason(result: LooseJourney): string | undefined {
   const step = result.attempts.at(-1)?.steps.find((s) => s.status === 'failed');
   return step?.status === 'failed' ? step.failure.reason : undefined;
 }

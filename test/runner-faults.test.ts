@@ -12,10 +12,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../src/result/types.js';
 import { reportFailureLines } from '../src/cli/setup.js';
 import { runCli, startServer, tempDir } from './helpers.js';
-import type { CliResult, TestServer } from './helpers.js';
+import type { CliResult, LooseRun, TestServer } from './helpers.js';
 
 const LONG = 120_000;
 
@@ -60,8 +59,8 @@ function journeysDir(prefix: string): { dir: string; journeys: string } {
   return { dir, journeys };
 }
 
-function readRun(file: string): RunResult {
-  return JSON.parse(readFileSync(file, 'utf8')) as RunResult;
+function readRun(file: string): LooseRun {
+  return JSON.parse(readFileSync(file, 'utf8')) as LooseRun;
 }
 
 /** Direct children of `pid` (Linux /proc). */

@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp } from '../src/demo/app.js';
 import type { DemoApp } from '../src/demo/app.js';
-import type { JourneyResult, RunResult } from '../src/result/types.js';
 import { runCli, startServer, tempDir } from './helpers.js';
-import type { CliResult, TestServer } from './helpers.js';
+import type { CliResult, LooseJourney, LooseRun, TestServer } from './helpers.js';
 
 let stale: DemoApp | undefined; // serves 2.1.0 (wrong-version)
 let staging: DemoApp | undefined; // serves 2.0.3, but says it is staging
@@ -38,7 +37,7 @@ afterAll(async () => {
 
 interface Run {
   readonly cli: CliResult;
-  readonly run: RunResult;
+  readonly run: LooseRun;
 }
 
 /** Writes journeys (name → YAML lines after `name:`) and runs them with the built CLI. */
@@ -52,16 +51,16 @@ async function runJourneys(journeys: Record<string, string[]>, args: string[] = 
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
   const out = join(dir, 'out');
   const cli = await runCli(['run', journeysDir, '--out', out, '--concurrency', '8', ...args], { cwd: dir, timeoutMs: 90_000 });
-  let run: RunResult;
+  let run: LooseRun;
   try {
-    run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunResult;
+    run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as LooseRun;
   } catch (error) {
     throw new Error(`no run.json (exit ${cli.code}):\n${cli.stdout}\n${cli.stderr}`, { cause: error });
   }
   return { cli, run };
 }
 
-function journey(run: RunResult, name: string): JourneyResult {
+function journey(run: LooseRun, name: string): LooseJourney {
   const found = run.journeys.find((j) => j.name === name);
   if (!found) throw new Error(`journey ${name} is not in run.json`);
   return found;

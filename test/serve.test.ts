@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp } from '../src/demo/app.js';
 import type { DemoApp } from '../src/demo/app.js';
-import type { RunResult } from '../src/result/types.js';
 import { runCli, startServer, tempDir } from './helpers.js';
-import type { TestServer } from './helpers.js';
+import type { LooseRun, TestServer } from './helpers.js';
 import { eventually, sample, startServe } from './fixtures/serve/process.js';
 import type { ServeProcess } from './fixtures/serve/process.js';
 
@@ -100,12 +99,12 @@ describe('pathproof serve', () => {
     expect(accepted.status).toBe(202);
     const { id } = (await accepted.json()) as { id: string };
     const record = await eventually(async () => {
-      const body = (await (await fetch(`${url}/api/runs/${id}`, { headers: auth })).json()) as { status: string; run?: RunResult };
+      const body = (await (await fetch(`${url}/api/runs/${id}`, { headers: auth })).json()) as { status: string; run?: LooseRun };
       return body.status === 'complete' ? body : undefined;
     }, 'the API run to complete');
     expect(record.run?.trigger.source).toBe('api');
     expect(record.run?.journeys.map((j) => [j.name, j.outcome, j.layer])).toEqual([['broken', 'failed', 'route']]);
-    const onDisk = JSON.parse(readFileSync(join(reports, id, 'run.json'), 'utf8')) as RunResult;
+    const onDisk = JSON.parse(readFileSync(join(reports, id, 'run.json'), 'utf8')) as LooseRun;
     expect(onDisk.runId).toBe(id);
     expect(onDisk.outcome).toBe('failed');
 
@@ -214,7 +213,7 @@ describe('pathproof serve: bad input and reload', () => {
       serve.child.kill('SIGTERM');
       expect((await serve.exited).code).toBe(0);
       expect(serve.stdout()).toMatch(/\[api\] page passed\b/);
-      const run = JSON.parse(readFileSync(join(dir, 'reports', id, 'run.json'), 'utf8')) as RunResult;
+      const run = JSON.parse(readFileSync(join(dir, 'reports', id, 'run.json'), 'utf8')) as LooseRun;
       expect(run.journeys.map((j) => [j.name, j.outcome])).toEqual([['page', 'passed']]);
     } finally {
       serve.kill();

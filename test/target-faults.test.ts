@@ -13,9 +13,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpObservation, JourneyResult, RunResult } from '../src/result/types.js';
+import type { HttpObservation } from '../src/result/types.js';
 import { runCli, startServer, tempDir } from './helpers.js';
-import type { CliResult, TestServer } from './helpers.js';
+import type { CliResult, LooseJourney, LooseRun, TestServer } from './helpers.js';
 
 const MiB = 1024 * 1024;
 const AUTH = 'Bearer cross-origin-credential-7f3a';
@@ -103,11 +103,11 @@ let faults: TestServer;
 let otherOrigin: TestServer;
 const https: { close(): Promise<void> }[] = [];
 
-let run: RunResult;
+let run: LooseRun;
 let cli: CliResult;
 let out: string;
 
-function journey(name: string): JourneyResult {
+function journey(name: string): LooseJourney {
   const found = run.journeys.find((j) => j.name === name);
   if (!found) throw new Error(`journey ${name} not in run.json (have ${run.journeys.map((j) => j.name).join(', ')})`);
   return found;
@@ -214,7 +214,7 @@ beforeAll(async () => {
     env: { NODE_EXTRA_CA_CERTS: certs.caFile },
     timeoutMs: 90_000,
   });
-  run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunResult;
+  run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as LooseRun;
 }, 120_000);
 
 afterAll(async () => {

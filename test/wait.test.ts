@@ -9,9 +9,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JourneyResult, RunResult } from '../src/result/types.js';
 import { runCli, startServer, tempDir } from './helpers.js';
-import type { TestServer } from './helpers.js';
+import type { LooseJourney, LooseRun, TestServer } from './helpers.js';
 
 /** GET /version answers `old` for the first `switchAfter` requests of a key, then `next`. */
 let server: TestServer;
@@ -60,11 +59,11 @@ function project(key: string, query: string, config = ''): string {
   return dir;
 }
 
-function runJson(dir: string): RunResult {
-  return JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8')) as RunResult;
+function runJson(dir: string): LooseRun {
+  return JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8')) as LooseRun;
 }
 
-function only(run: RunResult): JourneyResult {
+function only(run: LooseRun): LooseJourney {
   const [journey] = run.journeys;
   if (!journey) throw new Error('no journey in run.json');
   return journey;
