@@ -235,8 +235,8 @@ describe('index.html in real Chromium', () => {
     const counts = await page.evaluate(() => ({
       scripts: document.querySelectorAll('script').length,
       imgX: document.querySelectorAll('img[src="x"]').length,
-      handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
-      jsLinks: [...document.querySelectorAll('[href],[src]')].filter((e) => /^\s*javascript:/i.test(e.getAttribute('href') ?? e.getAttribute('src') ?? '')).length,
+      handlers: Array.from(document.querySelectorAll('*')).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith('on'))).length,
+      jsLinks: Array.from(document.querySelectorAll('[href],[src]')).filter((e) => /^\s*javascript:/i.test(e.getAttribute('href') ?? e.getAttribute('src') ?? '')).length,
       iframes: document.querySelectorAll('iframe, object, embed').length,
     }));
     expect(counts).toEqual({ scripts: 1, imgX: 0, handlers: 0, jsLinks: 0, iframes: 0 });

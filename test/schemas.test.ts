@@ -64,7 +64,7 @@ describe('action.yml', () => {
 
   it('every input it reads is declared, and every declared input is read', () => {
     const text = readFileSync(join(ROOT, 'action.yml'), 'utf8');
-    const used = new Set([...text.matchAll(/inputs\.([a-z-]+)/g)].map((m) => m[1]));
+    const used = new Set([...text.matchAll(/inputs\.([a-z-]+)/g)].map((m) => m[1]!));
     const declared = new Set(Object.keys(action.inputs as object));
     expect([...used].filter((name) => !declared.has(name))).toEqual([]);
     expect([...declared].filter((name) => !used.has(name))).toEqual([]);
