@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-/** The `pathproof` command: parse, dispatch, exit with the code a hook can act on. */
+/**
+ * The `pathproof` command: parse, dispatch, exit with the code a hook can act on. Each command
+ * is imported when it is chosen, so `--help` loads no schema and `validate` no runner.
+ */
 import { readFileSync } from 'node:fs';
 import { EXIT } from '../result/types.js';
-import { journeyJsonSchema } from '../journey/schema.js';
 import { USAGE, parseCli } from './args.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
@@ -44,9 +46,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const { postureCommand } = await import('./posture-command.js');
       return postureCommand(args, io);
     }
-    case 'schema':
+    case 'schema': {
+      const { journeyJsonSchema } = await import('../journey/schema.js');
       io.stdout(`${JSON.stringify(journeyJsonSchema(), null, 2)}\n`);
       return EXIT.passed;
+    }
     case 'serve': {
       const { serveCommand } = await import('./serve-command.js');
       return serveCommand(args, io);
