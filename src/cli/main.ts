@@ -3,20 +3,11 @@
  * The `pathproof` command: parse, dispatch, exit with the code a hook can act on. Each command
  * is imported when it is chosen, so `--help` loads no schema and `validate` no runner.
  */
-import { readFileSync } from 'node:fs';
 import { EXIT } from '../result/types.js';
 import { USAGE, parseCli } from './args.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+import { packageVersion } from '../util/package-root.js';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseCli(argv, io.env);
@@ -26,7 +17,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const { args } = parsed;
   if (args.version) {
-    io.stdout(`pathproof ${packageVersion()}\n`);
+    io.stdout(`pathproof ${packageVersion() ?? 'unknown'}\n`);
     return EXIT.passed;
   }
   if (args.help || args.command === 'help') {

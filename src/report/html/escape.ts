@@ -34,6 +34,15 @@ export function safe(markup: string): SafeHtml {
   return { __html: markup };
 }
 
+/**
+ * A `<script>` element around our own code (never data). Not written inside an `html`
+ * template: a bundler escapes the `</script` of a tagged template and then needs a runtime
+ * helper to keep its raw form (scripts/bundle-cli.mjs).
+ */
+export function inlineScript(code: string): SafeHtml {
+  return safe(`<script>${code}</script>`);
+}
+
 function isSafe(value: unknown): value is SafeHtml {
   return typeof value === 'object' && value !== null && '__html' in value && typeof (value as SafeHtml).__html === 'string';
 }
