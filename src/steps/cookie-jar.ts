@@ -65,6 +65,14 @@ export interface CookieJar {
   toBrowser(): BrowserCookie[];
   /** Replaces the jar's content with the browser context's cookies (the browser is the truth after a page step). */
   fromBrowser(cookies: readonly BrowserCookie[]): void;
+  /**
+   * After a browser step: the browser context may hold newer cookies than the jar. `readBack`
+   * brings them in, and runs (once) when the jar is next read for a request: `sync()`. A
+   * journey whose browser steps are not followed by HTTP steps never pays for the round trip.
+   */
+  behindBrowser(readBack: () => Promise<void>): void;
+  /** Reads back what a browser step changed, if anything is pending; call before the jar is read. */
+  sync(): Promise<void>;
 }
 
 /**
@@ -151,6 +159,7 @@ export function createCookieJar(now: () => number = () => Date.now()): CookieJar
   const jar = (): ToughJar => (tj ??= toughJar());
   const store = (): MemoryCookieStore => jar().store as MemoryCookieStore;
   let version = 0;
+  let readBack: (() => Promise<void>) | undefined;
   const live = (cookie: ToughCookie): boolean => {
     const ms = expiryMs(cookie);
     return ms === undefined || ms > now();
@@ -190,6 +199,14 @@ export function createCookieJar(now: () => number = () => Date.now()): CookieJar
           secure: c.secure,
           sameSite: c.sameSite ?? 'Lax',
         }));
+    },
+    behindBrowser(read) {
+      readBack = read;
+    },
+    async sync() {
+      const read = readBack;
+      readBack = undefined;
+      await read?.();
     },
     fromBrowser(browserCookies) {
       if (tj !== undefined) sync((cb) => store().removeAllCookies(cb));
