@@ -3,7 +3,7 @@
 // against the same target, on the same machine; whole processes, median of BENCH_REPEAT.
 // Nothing here is asserted in tests; the README reports the figures (issue #16).
 //
-//   BENCH_ONLY=http,cli,browser,soak   parts to run (default: all)
+//   BENCH_ONLY=http,cli,browser,soak,serve   parts to run (default: all)
 //   BENCH_REPEAT=5                     repetitions per figure (default 3, after one warm-up)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const CLI = join(ROOT, 'dist/cli/main.js');
 const STEPCI = join(ROOT, 'node_modules/stepci/dist/index.js');
 const PLAYWRIGHT_TEST = join(ROOT, 'node_modules/@playwright/test/cli.js');
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-const only = (process.env.BENCH_ONLY ?? 'http,cli,browser,soak').split(',').map((part) => part.trim());
+const only = (process.env.BENCH_ONLY ?? 'http,cli,browser,soak,serve').split(',').map((part) => part.trim());
 
 const HTTP_JOURNEYS = 100;
 const HTTP_CONCURRENCY = 16;
@@ -244,6 +244,19 @@ try {
     const growth = soak.endMb / soak.startMb;
     row(`Serve soak: ${soak.runs} runs after warm-up, RSS`, `${soak.endMb.toFixed(0)} MiB`, ref('at start', `${soak.startMb.toFixed(0)} MiB`, growth), undefined, [goal('growth < 15 %', growth < 1.15)]);
     row('Serve soak: JS heap', `${soak.heapEndMb.toFixed(1)} MiB`, ref('at start', `${soak.heapStartMb.toFixed(1)} MiB`, soak.heapEndMb / soak.heapStartMb), undefined, []);
+  }
+
+  if (only.includes('serve')) {
+    const { runServeLoad } = await import('./serve-load.mjs');
+    const load = await runServeLoad({ targetUrl: target.url });
+    const growth = load.rssEndMb / load.rssWarmMb;
+    row(
+      `Serve: ${load.journeys} HTTP journeys on one-minute schedules (--jitter 55s), ${load.minutes} min`,
+      `CPU ${load.cpuPct.toFixed(1)} % of a core`,
+      ref(`${Math.round(load.runsPerMinute)} runs a minute after the first; RSS ${load.rssWarmMb.toFixed(0)} → ${load.rssEndMb.toFixed(0)} MiB`, '', growth),
+      undefined,
+      [goal('CPU and RSS reported; RSS flat (growth < 15 %)', growth < 1.15 && load.failed === 0)],
+    );
   }
 } finally {
   target.stop();
