@@ -16,6 +16,7 @@ COPY package.json package-lock.json ./
 # Exact versions from the lockfile; no install scripts run (none of the dependencies needs one).
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle-cli.mjs ./scripts/
 COPY src ./src
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund --ignore-scripts

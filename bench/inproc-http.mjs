@@ -4,7 +4,7 @@
 import { Agent, request } from 'undici';
 import { loadJourneys } from '../dist/journey/discover.js';
 import { createHttpDeps } from '../dist/steps/http/dispatcher.js';
-import { STEP_DRIVERS } from '../dist/steps/registry.js';
+import { STEP_REGISTRY } from '../dist/steps/registry.js';
 import { createRedactor } from '../dist/journey/secrets.js';
 import { runJourneys } from '../dist/runner/run.js';
 import { systemClock } from '../dist/result/clock.js';
@@ -25,7 +25,7 @@ export async function benchInProcess({ dir, targetUrl, journeys = 200, concurren
         clock,
         http,
         browser: undefined,
-        drivers: STEP_DRIVERS,
+        steps: STEP_REGISTRY,
         redactor,
         evidence: noEvidence,
         defaults: { journeyTimeoutMs: 30_000, stepTimeoutMs: 10_000, retries: 0 },

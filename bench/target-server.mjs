@@ -1,8 +1,13 @@
-// The benchmark's target: a small JSON API and a form page, in its own process so the
-// server's CPU is not charged to whichever client is being measured.
+// The benchmark's target: a small JSON API and a two-page checkout (a home page linking to a
+// form), in its own process so the server's CPU is not charged to whichever client is being
+// measured.
 import { createServer } from 'node:http';
 
-const page = `<!doctype html><html><head><title>Bench</title></head><body>
+const home = `<!doctype html><html><head><title>Shop</title></head><body>
+<h1>Shop</h1>
+<nav><a href="/checkout">Checkout</a></nav></body></html>`;
+
+const checkout = `<!doctype html><html><head><title>Checkout</title></head><body>
 <h1>Checkout</h1>
 <label for="amount">Amount</label><input id="amount" name="amount">
 <button type="button" onclick="document.getElementById('out').textContent = 'Paid ' + document.getElementById('amount').value">Pay</button>
@@ -16,7 +21,7 @@ const server = createServer((req, res) => {
     return;
   }
   res.writeHead(200, { 'content-type': 'text/html' });
-  res.end(page);
+  res.end(req.url?.startsWith('/checkout') ? checkout : home);
 });
 server.keepAliveTimeout = 30_000;
 server.listen(0, '127.0.0.1', () => {

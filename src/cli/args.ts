@@ -1,6 +1,6 @@
 /** Command-line parsing: node's parseArgs, with errors that say what to type instead. */
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../journey/schema.js';
+import { parseDuration } from '../journey/duration.js';
 
 export const USAGE = `Usage: pathproof <command> [options]
 

@@ -2,16 +2,17 @@
  * `pathproof demo`: the main job on an embedded default. Starts the bundled sample app
  * on a free loopback port and runs the bundled journeys against it.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { EXIT } from '../result/types.js';
 import { demoJourneyEnv, startDemoApp } from '../demo/app.js';
 import { SCENARIOS, SCENARIO_NAMES, isScenarioName } from '../demo/scenarios.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { runCommand } from './run-command.js';
+import { packageRoot } from '../util/package-root.js';
 
 /** The journeys shipped beside dist/: <package>/journeys. */
-export const BUNDLED_JOURNEYS = fileURLToPath(new URL('../../journeys', import.meta.url));
+export const BUNDLED_JOURNEYS = join(packageRoot() ?? '.', 'journeys');
 
 export async function demoCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.listScenarios) {

@@ -1,20 +1,14 @@
 #!/usr/bin/env node
-/** The `pathproof` command: parse, dispatch, exit with the code a hook can act on. */
-import { readFileSync } from 'node:fs';
+/**
+ * The `pathproof` command: parse, dispatch, exit with the code a hook can act on. Each command
+ * is imported when it is chosen, so `--help` loads no schema and `validate` no runner.
+ */
 import { EXIT } from '../result/types.js';
-import { journeyJsonSchema } from '../journey/schema.js';
 import { USAGE, parseCli } from './args.js';
 import type { CliIo } from './io.js';
+import { setFlagsFromString } from 'node:v8';
 import { processIo } from './io.js';
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+import { packageVersion } from '../util/package-root.js';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseCli(argv, io.env);
@@ -23,8 +17,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return EXIT.invalid;
   }
   const { args } = parsed;
+  if (args.command !== 'serve') skipWasmTierUp();
   if (args.version) {
-    io.stdout(`pathproof ${packageVersion()}\n`);
+    io.stdout(`pathproof ${packageVersion() ?? 'unknown'}\n`);
     return EXIT.passed;
   }
   if (args.help || args.command === 'help') {
@@ -44,9 +39,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const { postureCommand } = await import('./posture-command.js');
       return postureCommand(args, io);
     }
-    case 'schema':
+    case 'schema': {
+      const { journeyJsonSchema } = await import('../journey/schema.js');
       io.stdout(`${JSON.stringify(journeyJsonSchema(), null, 2)}\n`);
       return EXIT.passed;
+    }
     case 'serve': {
       const { serveCommand } = await import('./serve-command.js');
       return serveCommand(args, io);
@@ -75,6 +72,21 @@ main(process.argv.slice(2), io).then(
     exit(EXIT.error);
   },
 );
+
+/**
+ * A one-shot command never keeps undici's HTTP parser (WebAssembly) long enough to gain from
+ * V8 recompiling it with its optimizing tier, yet at exit Node waits for that background
+ * compilation: about 0.1 s on every run that made a request (issue #16). A budget no short
+ * run reaches leaves the parser on its baseline tier; `serve`, which runs for days, keeps
+ * V8's default. Only how the parser is compiled changes, never what it does.
+ */
+function skipWasmTierUp(): void {
+  try {
+    setFlagsFromString('--wasm-tiering-budget=2000000000');
+  } catch {
+    // A Node that refuses the flag just keeps its default.
+  }
+}
 
 /** Exit with `code` once output is flushed; a stray handle must never keep a hook waiting. */
 function exit(code: number): void {

@@ -12,7 +12,7 @@ import { createRedactor } from '../journey/secrets.js';
 import { makeRunId } from '../runner/summary.js';
 import { consoleReporter } from '../report/console.js';
 import { executeRun } from './execute.js';
-import { planRunPosture } from './run-posture.js';
+import type { PosturePlan } from './run-posture.js';
 import type { ExecuteResult } from './execute.js';
 import { buildReporters } from './reporters.js';
 import { planRerun } from './rerun.js';
@@ -147,7 +147,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 
   // Built once for the run; Playwright is imported only if a selected journey needs it, the
   // container engine only if one reads container truth.
-  const built = buildMachinery({
+  const built = await buildMachinery({
     io,
     clock,
     config: setting.config,
@@ -164,15 +164,15 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const machinery = built.machinery;
 
   // intended: of pathproof.yaml: the compose file is read now (exit 2 when malformed), the posture after the journeys.
-  const posture = await planRunPosture({
-    intended: setting.config.intended,
-    cwd: io.cwd,
-    env: io.env,
-    source: machinery.containers?.source,
-    clock,
-    redactor,
-    ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}),
-  });
+  // The compose and posture code is loaded only then.
+  const intended = setting.config.intended;
+  const source = machinery.containers?.source;
+  const posture: PosturePlan =
+    intended === undefined || source === undefined
+      ? { ok: true }
+      : await (
+          await import('./run-posture.js')
+        ).planRunPosture({ intended, cwd: io.cwd, env: io.env, source, clock, redactor, ...(args.deployedAt ? { deployedAt: args.deployedAt } : {}) });
   if (!posture.ok) {
     printDiagnostics(io, posture.diagnostics);
     await machinery.close();

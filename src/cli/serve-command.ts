@@ -16,7 +16,7 @@ import type { Redactor } from '../steps/types.js';
 import { systemClock } from '../result/clock.js';
 import { EXIT } from '../result/types.js';
 import type { RunResult, Trigger } from '../result/types.js';
-import { parseDuration } from '../journey/schema.js';
+import { parseDuration } from '../journey/duration.js';
 import type { LoadedJourney } from '../journey/load.js';
 import type { Diagnostic } from '../journey/diagnostics.js';
 import { makeRunId } from '../runner/summary.js';
@@ -109,7 +109,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
 
   // Built once for every run of this process; the container engine is optional here
   // (a reload may add journeys that read container truth), required when one does now.
-  const built = buildMachinery({
+  const built = await buildMachinery({
     io,
     clock,
     config: setting.config,

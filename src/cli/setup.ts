@@ -22,11 +22,9 @@ import { createRedactor, weakSecretWarnings } from '../journey/secrets.js';
 import { createHttpDeps } from '../steps/http/dispatcher.js';
 import type { BrowserSupport, HttpDeps } from '../steps/types.js';
 import type { ContainerDeps } from '../steps/runtime/container.js';
-import { intendedProject } from '../platform/compose.js';
 import { pruneRuns } from '../report/retention.js';
 import type { ExtrasSettings } from '../runner/attempt-extras.js';
 import type { ReporterFailure } from '../report/reporter.js';
-import { buildEngine } from './engine.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -149,7 +147,7 @@ export interface Machinery {
 
 export type MachineryResult = { ok: true; machinery: Machinery } | { ok: false; message: string };
 
-export function buildMachinery(options: {
+export async function buildMachinery(options: {
   readonly io: CliIo;
   readonly clock: Clock;
   readonly config: ProjectConfig;
@@ -158,10 +156,12 @@ export function buildMachinery(options: {
   /** Build the container engine: required (a journey has runtime.container) or optional (serve may reload one). */
   readonly containers: 'required' | 'optional' | 'none';
   readonly deployedAt?: string;
-}): MachineryResult {
+}): Promise<MachineryResult> {
   const { io, clock } = options;
   let containers: ContainerDeps | undefined;
   if (options.containers !== 'none') {
+    // The engine client and the compose reader are loaded only for runs that read containers.
+    const [{ buildEngine }, { intendedProject }] = await Promise.all([import('./engine.js'), import('../platform/compose.js')]);
     const engine = buildEngine(io.env, options.config, clock);
     if (!engine.ok && options.containers === 'required') return { ok: false, message: engine.message };
     if (engine.ok) {

@@ -13,7 +13,16 @@
  * Flags: none from outside; inline `(?i)` (case-insensitive), `(?s)` (`.` matches newlines),
  * `(?m)` (`^`/`$` per line) and `(?U)` work as in RE2.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+let re2: typeof RE2JS | undefined;
+
+/** re2js, loaded with the first user pattern (synchronously, as the schema's checks are): most journeys have none. */
+function engine(): typeof RE2JS {
+  re2 ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS;
+  return re2;
+}
 
 /** A compiled user regex: the operations pathproof needs, nothing that could backtrack. */
 export interface UserRegex {
@@ -33,7 +42,7 @@ export type CompiledRegex = { readonly ok: true; readonly regex: UserRegex } | {
 export function compileUserRegex(pattern: string): CompiledRegex {
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(pattern);
+    compiled = engine().compile(pattern);
   } catch (error) {
     return { ok: false, message: explain(pattern, error) };
   }

@@ -6,42 +6,24 @@
  * Interpolation of `${VAR}` / `${secret:NAME}` happens on the YAML scalars *before* this
  * schema sees them; `{{ capture }}` placeholders stay in the strings until run time.
  */
-import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 import { regexProblem } from './regex.js';
+import { DURATION_RE, durationMs, parseDuration } from './duration.js';
+import { validCronExpression } from './cron-check.js';
 
 // ---------------------------------------------------------------------------
 // Scalars
 
-/**
- * Go-style durations, as Prometheus, k6 and Kubernetes tools write them: one or more
- * `<number><unit>` parts, `500ms`, `30s`, `1m30s`, `1h2m3s`, `1.5s`, plus `d` (24h) as in
- * Prometheus. Parts may repeat and come in any order (Go accepts `1s1m`); sub-millisecond
- * precision is rounded away.
- */
-const DURATION_PART = '(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)';
-const DURATION_RE = new RegExp(`^(?:${DURATION_PART})+$`);
-const DURATION_PARTS = new RegExp(DURATION_PART, 'g');
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** `500ms`, `30s`, `1m30s`, `1h`, `1d`, or a number of milliseconds. Parsed to milliseconds. */
+/** `500ms`, `30s`, `1m30s`, `1h`, `1d`, or a number of milliseconds. Parsed to milliseconds (./duration.ts). */
 export const Duration = z
   .union([
     z.number().int().nonnegative(),
     z.string().regex(DURATION_RE, { message: 'expected a duration such as 500ms, 30s, 1m30s, 2m or 1h' }),
   ])
-  .transform((value) => {
-    if (typeof value === 'number') return value;
-    let ms = 0;
-    for (const [, amount, unit] of value.matchAll(DURATION_PARTS)) ms += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
-    return Math.round(ms);
-  })
+  .transform((value) => (typeof value === 'number' ? value : durationMs(value)))
   .describe('A duration: 500ms, 30s, 1m30s, 2m, 1h (Go style, parts may be combined), or a number of milliseconds.');
 
-export function parseDuration(value: string | number): number | undefined {
-  const parsed = Duration.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
-}
+export { parseDuration };
 
 /**
  * A user regular expression, checked here so a pattern RE2 cannot run (backreferences,
@@ -515,7 +497,7 @@ export const Journey = z
       .describe('Base URL; usually ${BASE_URL}. Relative paths in steps join to it.'),
     schedule: z
       .string()
-      .refine((expr) => validateCronExpression(expr).valid, {
+      .refine((expr) => validCronExpression(expr), {
         message: 'expected a cron expression such as "*/5 * * * *" (5 or 6 fields)',
       })
       .optional()
@@ -589,7 +571,7 @@ function validTimeZone(zone: string): boolean {
   }
 }
 
-const CronExpression = z.string().refine((expr) => validateCronExpression(expr).valid, {
+const CronExpression = z.string().refine((expr) => validCronExpression(expr), {
   message: 'expected a cron expression such as "0 2 * * SUN" (5 or 6 fields)',
 });
 

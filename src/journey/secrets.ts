@@ -63,6 +63,7 @@ const NO_SECRETS: Redactor = {
   // Nothing to hide: no copy either (reports of secret-free runs stay cheap).
   redactDeep: <T>(value: T): T => value,
   holdsSecret: () => false,
+  empty: true,
 };
 
 // ---------------------------------------------------------------------------

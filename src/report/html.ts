@@ -1,6 +1,6 @@
 /**
  * index.html: the single-file report a person opens after a failed deploy. Written at the
- * end of the run and, cheaply, after journeys finish, so a killed run leaves a readable
+ * end of the run and, spaced out, while journeys finish, so a killed run leaves a readable
  * partial page. Every write goes through a temporary file and a rename: a reader never sees
  * half a page.
  *
@@ -30,15 +30,26 @@ export async function writeHtmlReport(
   return file;
 }
 
-export function htmlReporter(options: { caps?: ImageCaps } = {}): Reporter {
+/**
+ * Partial pages are written at most this often: the first one at once (a run killed early
+ * still leaves a page), then the newest snapshot once a second. Rendering the whole page
+ * after every journey cost more than the journeys of a fast run (issue #16); run.json, the
+ * record, is still rewritten after every journey.
+ */
+export const PARTIAL_PAGE_EVERY_MS = 1_000;
+
+export function htmlReporter(options: { caps?: ImageCaps; partialEveryMs?: number } = {}): Reporter {
   let runDir: string | undefined;
   let selected: readonly string[] = [];
   const cache = imageCache();
-  // Partial pages are coalesced: while one is being written, later snapshots replace each
-  // other and only the newest is written next. The run never waits for them; the final
-  // page waits for the last one so it is never overwritten by an older snapshot.
+  const every = options.partialEveryMs ?? PARTIAL_PAGE_EVERY_MS;
+  // Partial pages are coalesced and spaced: while one is being written or the interval since
+  // the last one has not passed, later snapshots replace each other and only the newest is
+  // written next. The run never waits for them; the final page waits for the last one so it
+  // is never overwritten by an older snapshot.
   let next: RunResult | undefined;
   let draining: Promise<void> | undefined;
+  let spacing: NodeJS.Timeout | undefined;
 
   const write = (run: RunResult): Promise<string> => {
     const dir = runDir!;
@@ -46,9 +57,14 @@ export function htmlReporter(options: { caps?: ImageCaps } = {}): Reporter {
     return writeHtmlReport(dir, run, { cache, caps: options.caps, pending: selected.filter((n) => !done.has(n)) });
   };
   const drain = async (): Promise<void> => {
-    while (next) {
-      const snapshot = next;
-      next = undefined;
+    const snapshot = next;
+    next = undefined;
+    if (snapshot) {
+      spacing = setTimeout(() => {
+        spacing = undefined;
+        if (next && !draining) draining = drain();
+      }, every);
+      spacing.unref();
       try {
         await write(snapshot);
       } catch {
@@ -69,10 +85,12 @@ export function htmlReporter(options: { caps?: ImageCaps } = {}): Reporter {
     onJourneyEnd(_result, snapshot) {
       if (!runDir) return;
       next = snapshot;
-      draining ??= drain();
+      if (!draining && !spacing) draining = drain();
     },
     async onRunEnd(run) {
       if (!runDir) return;
+      clearTimeout(spacing);
+      spacing = undefined;
       next = undefined;
       await draining;
       await write(run);

@@ -897,6 +897,8 @@ export interface Redactor {
   redactDeep<T>(value: T): T;
   /** True when the text holds a secret value. */
   holdsSecret(text: string): boolean;
+  /** True when there is no secret at all: every value stays as it is, so callers may skip copying. */
+  readonly empty?: boolean;
 }
 
 /** Writes evidence files for one journey attempt, beside run.json. Binary only: text goes into results. */

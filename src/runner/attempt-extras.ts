@@ -21,7 +21,7 @@ export interface ExtrasSettings {
   readonly traceparent?: boolean;
   /** `traceUrl:` resolved (`${VAR}` substituted): `{traceId}` is filled in per attempt. */
   readonly traceUrl?: string;
-  /** Where trace ids come from (tests pin it); default crypto.randomBytes. */
+  /** Where trace ids come from (tests pin it); default the CSPRNG, drawn in bulk (steps/trace.ts). */
   readonly random?: RandomBytes;
 }
 

@@ -10,6 +10,7 @@
  */
 import type { Clock } from '../result/clock.js';
 import { foldBaseline } from '../result/baseline.js';
+import type { ReplyFacts } from '../result/baseline.js';
 import { firstPartyOrigins, originOf } from '../result/origins.js';
 import type {
   AttemptResult,
@@ -271,10 +272,11 @@ function expectOf(expected: string | undefined): { expected?: string } {
   return expected === undefined || expected.trim() === '' ? {} : { expected: expected.trim() };
 }
 
-/** What an attempt learns as it goes: runtime truth, the normal replies of each origin, notes. */
+/** What an attempt learns as it goes: runtime truth, the normal replies it saw, notes. */
 interface AttemptState {
   readonly truth: { version?: TruthValue; environment?: TruthValue; facts: Record<string, TruthValue>; container?: ContainerTruth };
-  readonly baselines: Map<string, OriginBaseline>;
+  /** The normal HTTP replies so far, in order: folded into baselines only when a failure is classified. */
+  readonly normal: ReplyFacts[];
   readonly notes: StepNote[];
 }
 
@@ -299,7 +301,7 @@ async function runAttempt(loaded: LoadedJourney, planned: readonly PlannedItem[]
   };
   // One user's session: HTTP steps and the browser context share cookies both ways.
   const cookies = createCookieJar(() => clock.wallNow().getTime());
-  const state: AttemptState = { truth: { facts: {} }, baselines: new Map(), notes: [] };
+  const state: AttemptState = { truth: { facts: {} }, normal: [], notes: [] };
   const steps: StepResult[] = [];
   let stopped: { phase: Phase; result: Extract<StepResult, { status: 'failed' | 'error' }> } | undefined;
   let attemptEvidence: EvidenceFile[] | undefined;
@@ -421,7 +423,7 @@ function settle(
         symptom: outcome.symptom,
         ...(outcome.observation === undefined ? {} : { observation: outcome.observation }),
         ...(outcome.assertions === undefined ? {} : { assertions: outcome.assertions }),
-        baselines: [...state.baselines.values()],
+        baselines: baselinesOf(state.normal),
       });
       return { ...head, ...extra, status: 'failed', failure };
     }
@@ -446,12 +448,24 @@ function recordTruth(state: AttemptState, read: TruthRead): void {
   else state.truth.facts[read.key.slice('fact:'.length)] = read.value;
 }
 
-/** Normal HTTP replies teach what the app's own replies look like (who generated a later error?). */
+/**
+ * Normal HTTP replies teach what the app's own replies look like (who generated a later error?).
+ * Only their facts are kept (no body); they are folded when a failure needs them, so a passing
+ * step pays for neither URL parsing nor folding.
+ */
 function learnBaseline(state: AttemptState, observation: Observation | undefined): void {
   if (observation?.kind !== 'http' || observation.status >= 400 || observation.status === 304) return;
-  const origin = originOf(observation.url);
-  if (origin === undefined) return;
-  state.baselines.set(origin, foldBaseline(state.baselines.get(origin), origin, { status: observation.status, url: observation.url, headers: observation.headers }));
+  state.normal.push({ status: observation.status, url: observation.url, headers: observation.headers });
+}
+
+/** Each origin's baseline from the normal replies, in the order the origins first answered. */
+function baselinesOf(replies: readonly ReplyFacts[]): OriginBaseline[] {
+  const baselines = new Map<string, OriginBaseline>();
+  for (const reply of replies) {
+    const origin = originOf(reply.url);
+    if (origin !== undefined) baselines.set(origin, foldBaseline(baselines.get(origin), origin, reply));
+  }
+  return [...baselines.values()];
 }
 
 function runtimeOf(state: AttemptState, steps: readonly StepResult[], certificates: readonly CertificateTruth[] | undefined): RuntimeTruth | undefined {

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import type { RunResult, Trigger } from '../result/types.js';
-import { parseDuration } from '../journey/schema.js';
+import { parseDuration } from '../journey/duration.js';
 import { countsAsPassed } from '../result/types.js';
 import type { RunRecord, RunService } from './runs.js';
 import type { CatalogEntry } from './select.js';

@@ -38,7 +38,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import type { Registry } from 'prom-client';
 import { SESSION_COOKIE, bearerToken, cookieValue, issueSession, sessionCookie, sessionValid, tokenMatches } from './auth.js';
-import { parseDuration } from '../journey/schema.js';
+import { parseDuration } from '../journey/duration.js';
 import type { QuietWindow } from './quiet.js';
 import { RUN_ID_RE, openRunFile } from './run-files.js';
 import type { StatusModel } from './status/model.js';

@@ -124,3 +124,21 @@ describe('public suffixes and other refused cookies (tough-cookie, public suffix
     expect(again.header('https://shop.example.com/')).toBe('host=1; wide=2');
   });
 });
+
+describe('a jar behind the browser', () => {
+  it('reads back once, when next synced, and not before', async () => {
+    const jar = createCookieJar();
+    let reads = 0;
+    jar.behindBrowser(async () => {
+      reads += 1;
+      jar.fromBrowser([{ name: 'sid', value: 'from-page', domain: 'shop.example', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' }]);
+    });
+    expect(reads).toBe(0);
+    expect(jar.header('http://shop.example/')).toBeUndefined();
+    await jar.sync();
+    expect(reads).toBe(1);
+    expect(jar.header('http://shop.example/')).toBe('sid=from-page');
+    await jar.sync();
+    expect(reads).toBe(1);
+  });
+});

@@ -12,8 +12,21 @@
  *
  * Hazard: tough-cookie reads `Date.now()` for expiry when it selects cookies; this jar asks
  * it not to expire anything and decides expiry itself with the injected clock (one clock).
+ *
+ * Most journeys never see a cookie: tough-cookie (and its public suffix list) is loaded with
+ * the first one, and a jar that never held one answers `header()` without it.
  */
-import { Cookie as ToughCookie, CookieJar as ToughJar, MemoryCookieStore } from 'tough-cookie';
+import { createRequire } from 'node:module';
+import type * as ToughModule from 'tough-cookie';
+import type { Cookie as ToughCookie, CookieJar as ToughJar, MemoryCookieStore } from 'tough-cookie';
+
+let toughModule: typeof ToughModule | undefined;
+
+/** tough-cookie, loaded on first use (synchronously: the jar's methods are). */
+function tough(): typeof ToughModule {
+  toughModule ??= createRequire(import.meta.url)('tough-cookie') as typeof ToughModule;
+  return toughModule;
+}
 
 export interface Cookie {
   readonly name: string;
@@ -52,6 +65,14 @@ export interface CookieJar {
   toBrowser(): BrowserCookie[];
   /** Replaces the jar's content with the browser context's cookies (the browser is the truth after a page step). */
   fromBrowser(cookies: readonly BrowserCookie[]): void;
+  /**
+   * After a browser step: the browser context may hold newer cookies than the jar. `readBack`
+   * brings them in, and runs (once) when the jar is next read for a request: `sync()`. A
+   * journey whose browser steps are not followed by HTTP steps never pays for the round trip.
+   */
+  behindBrowser(readBack: () => Promise<void>): void;
+  /** Reads back what a browser step changed, if anything is pending; call before the jar is read. */
+  sync(): Promise<void>;
 }
 
 /**
@@ -67,7 +88,8 @@ export function splitSetCookie(joined: string): string[] {
 
 /** tough-cookie's jar, configured the way a browser behaves. */
 function toughJar(): ToughJar {
-  return new ToughJar(new MemoryCookieStore(), {
+  const { CookieJar, MemoryCookieStore } = tough();
+  return new CookieJar(new MemoryCookieStore(), {
     rejectPublicSuffixes: true,
     looseMode: false,
     // `localhost` and `.local` hosts, common in test and staging setups.
@@ -132,14 +154,17 @@ export function parseSetCookie(header: string, url: URL, nowSeconds: number): Co
 }
 
 export function createCookieJar(now: () => number = () => Date.now()): CookieJar {
-  const jar = toughJar();
-  const store = jar.store as MemoryCookieStore;
+  // Created with the first cookie stored; until then the jar is empty and needs no tough-cookie.
+  let tj: ToughJar | undefined;
+  const jar = (): ToughJar => (tj ??= toughJar());
+  const store = (): MemoryCookieStore => jar().store as MemoryCookieStore;
   let version = 0;
+  let readBack: (() => Promise<void>) | undefined;
   const live = (cookie: ToughCookie): boolean => {
     const ms = expiryMs(cookie);
     return ms === undefined || ms > now();
   };
-  const all = (): ToughCookie[] => sync<ToughCookie[]>((cb) => store.getAllCookies(cb)) ?? [];
+  const all = (): ToughCookie[] => (tj === undefined ? [] : (sync<ToughCookie[]>((cb) => store().getAllCookies(cb)) ?? []));
 
   return {
     get version() {
@@ -149,14 +174,14 @@ export function createCookieJar(now: () => number = () => Date.now()): CookieJar
       if (setCookie.length === 0 || !URL.canParse(url)) return;
       for (const header of setCookie) {
         // A refused cookie is ignored, as a browser ignores it; never an error of the journey.
-        const stored = jar.setCookieSync(header, url, { ignoreError: true, now: new Date(now()) });
+        const stored = jar().setCookieSync(header, url, { ignoreError: true, now: new Date(now()) });
         if (stored) version += 1;
       }
     },
     header(url) {
-      if (!URL.canParse(url)) return undefined;
+      if (tj === undefined || !URL.canParse(url)) return undefined;
       // Expiry by our clock, not tough-cookie's Date.now(); sorted as browsers send them (longer paths first).
-      const matching = jar.getCookiesSync(url, { expire: false, sort: true }).filter(live);
+      const matching = tj.getCookiesSync(url, { expire: false, sort: true }).filter(live);
       return matching.length === 0 ? undefined : matching.map((c) => c.cookieString()).join('; ');
     },
     toBrowser() {
@@ -175,10 +200,18 @@ export function createCookieJar(now: () => number = () => Date.now()): CookieJar
           sameSite: c.sameSite ?? 'Lax',
         }));
     },
+    behindBrowser(read) {
+      readBack = read;
+    },
+    async sync() {
+      const read = readBack;
+      readBack = undefined;
+      await read?.();
+    },
     fromBrowser(browserCookies) {
-      sync((cb) => store.removeAllCookies(cb));
+      if (tj !== undefined) sync((cb) => store().removeAllCookies(cb));
       for (const c of browserCookies) {
-        const cookie = new ToughCookie({
+        const cookie = new (tough().Cookie)({
           key: c.name,
           value: c.value,
           domain: c.domain.replace(/^\./, '').toLowerCase(),
@@ -190,7 +223,7 @@ export function createCookieJar(now: () => number = () => Date.now()): CookieJar
           expires: c.expires > 0 ? new Date(Math.floor(c.expires) * 1000) : 'Infinity',
           creation: new Date(now()),
         });
-        sync((cb) => store.putCookie(cookie, cb));
+        sync((cb) => store().putCookie(cookie, cb));
       }
       version += 1;
     },

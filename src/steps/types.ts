@@ -57,7 +57,8 @@ export interface BrowserAttempt {
   tracedRequests(): number;
   /**
    * The attempt's cookie jar into the browser context (before a browser step) and back
-   * (after it): one user's session across HTTP and browser steps. Cheap when nothing changed.
+   * (after it, when the jar is next read: CookieJar.behindBrowser): one user's session across
+   * HTTP and browser steps. Cheap when nothing changed.
    */
   syncCookies(jar: CookieJar, direction: 'to-browser' | 'from-browser'): Promise<void>;
   /**

@@ -21,9 +21,14 @@ export interface SafeHtml {
   readonly __html: string;
 }
 
+/** Anything escapeHtml changes: most values (names, codes, durations) hold none of it. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 /** Escapes any value for element content or a double-quoted attribute. */
 export function escapeHtml(value: unknown): string {
   const raw = value === undefined || value === null ? '' : typeof value === 'string' ? value : String(value);
+  if (!NEEDS_ESCAPE.test(raw)) return raw;
   // Control characters (other than tab/newline) are replaced: they are invalid in HTML and
   // a NUL can confuse downstream tools that copy the page.
   // eslint-disable-next-line no-control-regex
@@ -32,6 +37,15 @@ export function escapeHtml(value: unknown): string {
 
 export function safe(markup: string): SafeHtml {
   return { __html: markup };
+}
+
+/**
+ * A `<script>` element around our own code (never data). Not written inside an `html`
+ * template: a bundler escapes the `</script` of a tagged template and then needs a runtime
+ * helper to keep its raw form (scripts/bundle-cli.mjs).
+ */
+export function inlineScript(code: string): SafeHtml {
+  return safe(`<script>${code}</script>`);
 }
 
 function isSafe(value: unknown): value is SafeHtml {

@@ -270,4 +270,34 @@ describe('htmlReporter', () => {
     expect(page).not.toContain('has not finished');
     expect(readdirSync(dir)).toEqual(['index.html']); // no temporary files left behind
   });
+
+  it('spaces partial pages out: later snapshots wait for the interval, and only the newest is written', async () => {
+    const start = (dir: string) => ({ runId: 'run-1', startedAt: '2026-11-22T09:15:02.000Z', trigger: {}, runDir: dir, concurrency: 1, journeys: ['a', 'b', 'c'].map((name) => ({ name, file: `${name}.yaml` })) });
+    const page = (dir: string): string => (existsSync(join(dir, 'index.html')) ? readFileSync(join(dir, 'index.html'), 'utf8') : '');
+    const [a, b, c] = [journey('a', 'passed'), journey('b', 'passed'), journey('c', 'passed')];
+
+    // A long interval: the first journey's page at once, nothing newer until the run ends.
+    const slow = join(mkdtempSync(join(tmpdir(), 'pathproof-html-rep-')), 'run');
+    const spaced = htmlReporter({ partialEveryMs: 60_000 });
+    await spaced.onRunStart?.(start(slow));
+    await spaced.onJourneyEnd?.(a, run([a], { status: 'running' }));
+    await expect.poll(() => page(slow), { timeout: 10_000 }).toContain('waiting for b');
+    await spaced.onJourneyEnd?.(b, run([a, b], { status: 'running' }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(page(slow)).toContain('waiting for b');
+    await spaced.onRunEnd?.(run([a, b, c], { exitCode: 0 }));
+    expect(page(slow)).not.toContain('waiting for');
+
+    // A short one: once it has passed, the newest snapshot (b and c done) replaces the first page.
+    const fast = join(mkdtempSync(join(tmpdir(), 'pathproof-html-rep-')), 'run');
+    const soon = htmlReporter({ partialEveryMs: 50 });
+    await soon.onRunStart?.(start(fast));
+    await soon.onJourneyEnd?.(a, run([a], { status: 'running' }));
+    await soon.onJourneyEnd?.(b, run([a, b], { status: 'running' }));
+    await soon.onJourneyEnd?.(c, run([a, b, c], { status: 'running' }));
+    await expect.poll(() => page(fast), { timeout: 10_000 }).toContain('has not finished');
+    await expect.poll(() => page(fast), { timeout: 10_000 }).not.toContain('waiting for');
+    await soon.onRunEnd?.(run([a, b, c], { exitCode: 0 }));
+    expect(readdirSync(fast)).toEqual(['index.html']);
+  });
 });

@@ -7,7 +7,7 @@ import type { JourneyResult, RunResult } from '../../result/types.js';
 import { LAYERS, OUTCOMES } from '../../result/types.js';
 import { formatDuration } from '../../util/format.js';
 import type { SafeHtml } from './escape.js';
-import { anchorId, html, safe } from './escape.js';
+import { anchorId, html, inlineScript, safe } from './escape.js';
 import { byAttention, ladderOf } from './ladder.js';
 import { journeySection, ladder, layerBadge, transitionBadge } from './journey.js';
 import type { EvidenceImages } from './journey.js';
@@ -151,7 +151,7 @@ ${journeys.length > 0 ? html`${filter(journeys)}${overview(journeys)}` : ''}
 <main>${journeys.map((j) => journeySection(j, images))}</main>
 <footer>Written by pathproof from <a href="run.json">run.json</a> (the source of truth) · status ${run.status}${run.finishedAt ? html` · finished <time datetime="${run.finishedAt}">${utc(run.finishedAt)}</time>` : ''}</footer>
 </div>
-<script>${safe(FILTER_SCRIPT)}</script>
+${inlineScript(FILTER_SCRIPT)}
 </body>
 </html>
 `;

@@ -6,7 +6,7 @@
  * the `html` template. Pure.
  */
 import type { SafeHtml } from '../../report/html/escape.js';
-import { anchorId, html, safe } from '../../report/html/escape.js';
+import { anchorId, html, inlineScript, safe } from '../../report/html/escape.js';
 import { formatDuration } from '../../util/format.js';
 import type { DisplayState } from '../alert-state.js';
 import type { StatusDegradation, StatusJourney, StatusModel, StatusQuiet, StatusRun } from './model.js';
@@ -248,7 +248,7 @@ export function renderStatusPage(model: StatusModel, options: StatusPageOptions)
 <nav aria-label="group by">group by ${link('protects', 'what it protects')} ${link('tag', 'tag')}${options.signOut ? html` · <form method="post" action="/logout"><button type="submit" class="link">sign out</button></form>` : ''}</nav></div>
 ${board(model, options.grouping)}
 </div>
-<script>${safe(STATUS_SCRIPT)}</script>
+${inlineScript(STATUS_SCRIPT)}
 </body>
 </html>
 `;

@@ -10,7 +10,7 @@
  *   keep "Sign in" from being ambiguous with a "Sign in" heading or "Sign in with SSO".
  */
 import type { Page, Locator as PwLocator } from 'playwright-core';
-import type { Locator as LocatorSpec } from '../../journey/schema.js';
+import type { Locator as LocatorSpec, StepOf } from '../../journey/schema.js';
 
 type AriaRole = Parameters<Page['getByRole']>[0];
 
@@ -103,4 +103,14 @@ export function describeTarget(target: Target): string {
 export function locatorFields(value: LocatorFields): LocatorFields {
   const { role, name, label, text, testId, placeholder, css, exact, nth } = value;
   return { role, name, label, text, testId, placeholder, css, exact, nth };
+}
+
+/** What `click:` points at: a string means a control by its name or text (see the tiers above). */
+export function clickTarget(value: StepOf<'click'>['click']): Target {
+  return typeof value === 'string' ? { kind: 'control', text: value } : { kind: 'locator', spec: locatorFields(value) };
+}
+
+/** What `see:` / `notSee:` point at: a string means an element with that text. */
+export function seeTarget(value: StepOf<'see'>['see']): Target {
+  return typeof value === 'string' ? { kind: 'text', text: value } : { kind: 'locator', spec: locatorFields(value) };
 }

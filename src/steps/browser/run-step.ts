@@ -67,7 +67,8 @@ export async function runBrowserStep(spec: StepSpec, ctx: StepContext, body: (sc
   const start = ctx.clock.now();
   const tracedBefore = attempt.tracedRequests();
   const budgetMs = stepBudgetMs(spec.timeoutMs, ctx);
-  // One user's session: what HTTP steps logged in with is in the browser, and back after.
+  // One user's session: what HTTP steps logged in with is in the browser, and back after
+  // (read back lazily: the browser stays the truth until a request needs the jar).
   await attempt.syncCookies(ctx.cookies, 'to-browser');
   attempt.recorder.beginStep(spec.kind, ACTS.has(spec.kind));
   const scope: StepScope = {
@@ -101,7 +102,8 @@ export async function runBrowserStep(spec: StepSpec, ctx: StepContext, body: (sc
   if (outcome.status !== 'passed' && (await gone(attempt))) {
     return { status: 'error', error: { code: 'BROWSER_CRASHED', message: `the browser closed or crashed during "${ctx.label}"` } };
   }
-  await attempt.syncCookies(ctx.cookies, 'from-browser');
+  // The page may have changed cookies: read back when a request next needs the jar, not now.
+  ctx.cookies.behindBrowser(() => attempt.syncCookies(ctx.cookies, 'from-browser'));
   attempt.recorder.endStep(ctx.label, outcome.status === 'passed', USES_PAGE.has(spec.kind));
   const final = outcome.status === 'passed' ? await withNotes(outcome, scope) : outcome;
   return { ...final, ...(await seenOnTheWay(attempt, tracedBefore, ctx)) };

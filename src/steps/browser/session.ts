@@ -175,7 +175,9 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
           const sync = async (): Promise<void> => {
             if (direction === 'to-browser') {
               if (jar.version === cookieVersion) return;
-              await context.addCookies(jar.toBrowser());
+              // Nothing to add (a jar that never held a cookie): no round trip.
+              const cookies = jar.toBrowser();
+              if (cookies.length > 0) await context.addCookies(cookies);
             } else {
               jar.fromBrowser(await context.cookies());
             }

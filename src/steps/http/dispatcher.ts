@@ -3,8 +3,8 @@
  * once at the edge): two keep-alive undici Agents — one strict, one that accepts invalid
  * certificates for `insecure: true` journeys — both timed by one {@link TimingTracker}.
  */
-import { Agent, buildConnector } from 'undici';
-import type { Dispatcher } from 'undici';
+import { Agent, buildConnector } from './undici.js';
+import type { Agent as AgentType, Dispatcher } from 'undici';
 import { systemClock } from '../../result/clock.js';
 import type { Clock } from '../../result/clock.js';
 import { DEFAULTS } from '../../journey/schema.js';
@@ -40,7 +40,7 @@ export function createHttpDeps(options: HttpDepsOptions = {}): HttpDeps & { clos
   const timeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const connections = options.connections ?? DEFAULT_CONNECTIONS_PER_ORIGIN;
 
-  const agent = (rejectUnauthorized: boolean): Agent =>
+  const agent = (rejectUnauthorized: boolean): AgentType =>
     new Agent({
       connections,
       // Pooled sockets idle out quickly: a canary probing every minute should not pin sockets

@@ -13,6 +13,8 @@ import { probeInContext, requestInContext } from './in-context.js';
 import { tracedBy } from '../trace.js';
 import type { ProbeRequest } from './probe.js';
 
+export { labelRequest } from './label.js';
+
 type HttpStep = StepOf<'request'>;
 
 /** Step-level `headers:` go over the request's own, so `request: GET /x` can carry headers too. */
@@ -24,16 +26,6 @@ export function requestWithStepHeaders(step: HttpStep): HttpStep['request'] {
     return { method: line.method as 'GET', url: line.url, headers: step.headers };
   }
   return { ...step.request, headers: { ...step.request.headers, ...step.headers } };
-}
-
-/** `GET /api/orders` (query cut: it may hold tokens), or the step's request line as written. */
-export function labelRequest(step: HttpStep): string {
-  const value = step.request;
-  if (typeof value === 'string') {
-    const line = parseRequestLine(value);
-    return line ? `${line.method} ${line.url.split('?')[0]}` : value;
-  }
-  return `${value.method ?? 'GET'} ${value.url.split('?')[0]}`;
 }
 
 const CREDENTIAL_FIELD_RE = /(^|[&{,\s"'])(password|passwd|pass|client_secret|grant_type|refresh_token|otp)("?\s*[:=])/i;

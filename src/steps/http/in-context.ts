@@ -20,9 +20,11 @@ export function requestInContext(spec: RequestSpecOutput, ctx: StepContext): Bui
   return { ok: true, request: { ...built.request, cookies: ctx.cookies, ...(ctx.trace === undefined ? {} : { trace: ctx.trace }) } };
 }
 
-export function probeInContext(request: ProbeRequest, ctx: StepContext): Promise<ProbeResult> {
+export async function probeInContext(request: ProbeRequest, ctx: StepContext): Promise<ProbeResult> {
   const dispatcher = ctx.insecure ? ctx.http.insecureDispatcher : ctx.http.dispatcher;
   const makeFresh = ctx.http.fresh;
+  // Cookies a browser step set are read back before the request uses the jar.
+  await ctx.cookies.sync();
   return probe(request, {
     dispatcher,
     clock: ctx.clock,

@@ -14,7 +14,7 @@
  *   to another origin.
  * - Error messages never contain request header values.
  */
-import { request as undiciRequest } from 'undici';
+import { request as undiciRequest } from './undici.js';
 import type { Dispatcher } from 'undici';
 import { errorCode, messageOf } from '../../util/errors.js';
 import type { Clock } from '../../result/clock.js';

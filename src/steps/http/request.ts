@@ -9,7 +9,7 @@
  * step's query (in the path or `query:`) is appended after it. An absolute http(s) URL is
  * used as is.
  */
-import { createRequire } from 'node:module';
+import { packageVersion } from '../../util/package-root.js';
 import { DEFAULTS, parseRequestLine } from '../../journey/schema.js';
 import type { StepOf } from '../../journey/schema.js';
 import type { ProbeRequest } from './probe.js';
@@ -139,17 +139,12 @@ function parseUrl(text: string): URL | undefined {
 let userAgent: string | undefined;
 
 /**
- * `pathproof/<version>` from package.json (src/steps/http and dist/steps/http are both 3 deep).
- * Read once: it is a constant of the installed package, and a require per request showed up
- * as a tenth of the runner's time in `npm run bench`.
+ * `pathproof/<version>` from package.json. Read once: it is a constant of the installed
+ * package, and a read per request showed up as a tenth of the runner's time in `npm run bench`.
  */
 function defaultUserAgent(): string {
   if (userAgent !== undefined) return userAgent;
-  try {
-    const pkg = createRequire(import.meta.url)('../../../package.json') as { version?: unknown };
-    userAgent = typeof pkg.version === 'string' ? `pathproof/${pkg.version}` : 'pathproof';
-  } catch {
-    userAgent = 'pathproof';
-  }
+  const version = packageVersion();
+  userAgent = version === undefined ? 'pathproof' : `pathproof/${version}`;
   return userAgent;
 }

@@ -7,7 +7,7 @@
 import type { Locator as PwLocator } from 'playwright-core';
 import type { StepOf } from '../../../journey/schema.js';
 import type { StepOutcome } from '../../types.js';
-import { describeTarget, locatorFields } from '../locator.js';
+import { clickTarget, describeTarget, locatorFields } from '../locator.js';
 import type { Target } from '../locator.js';
 import type { StepScope } from '../run-step.js';
 import { findOne } from './find.js';
@@ -28,10 +28,6 @@ async function act(scope: StepScope, target: Target, action: (locator: PwLocator
     });
   }
   return { status: 'passed' };
-}
-
-export function clickTarget(value: StepOf<'click'>['click']): Target {
-  return typeof value === 'string' ? { kind: 'control', text: value } : { kind: 'locator', spec: locatorFields(value) };
 }
 
 export function runClick(step: StepOf<'click'>, scope: StepScope): Promise<StepOutcome> {

@@ -8,15 +8,11 @@
 import type { StepOf } from '../../../journey/schema.js';
 import type { AssertionResult } from '../../../result/types.js';
 import type { StepOutcome } from '../../types.js';
-import { describeTarget, hasNth, locatorFields, targetLocator } from '../locator.js';
+import { describeTarget, hasNth, seeTarget, targetLocator } from '../locator.js';
 import type { Target } from '../locator.js';
 import type { StepScope } from '../run-step.js';
 import { captureAll } from './capture.js';
 import { appears } from './find.js';
-
-export function seeTarget(value: StepOf<'see'>['see']): Target {
-  return typeof value === 'string' ? { kind: 'text', text: value } : { kind: 'locator', spec: locatorFields(value) };
-}
 
 function isTextTarget(target: Target): boolean {
   return target.kind === 'text' || (target.kind === 'locator' && target.spec.text !== undefined);

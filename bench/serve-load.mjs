@@ -1,0 +1,110 @@
+// `pathproof serve` with many HTTP journeys on one-minute schedules, as a process: its CPU use
+// (share of one core) and RSS, sampled every 5 s from /proc. The first minute is warm-up
+// (module loading, first sockets, the first round of report directories); the figures are
+// from the minutes after it.
+//
+//   node bench/serve-load.mjs <targetUrl>          1000 journeys, 3 minutes
+//   SERVE_JOURNEYS=200 SERVE_MINUTES=10 node bench/serve-load.mjs <targetUrl>
+//
+// Used by bench/run.mjs (part `serve`). Linux only (/proc).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist/cli/main.js');
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+const TICKS_PER_SECOND = 100;
+const SAMPLE_MS = 5_000;
+
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat; here, after the command name, 12 and 13.
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+function rssMb(pid) {
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return kb ? Number(kb[1]) / 1024 : 0;
+}
+
+/**
+ * @param {{ targetUrl: string, journeys?: number, minutes?: number, log?: (line: string) => void }} options
+ */
+export async function runServeLoad({ targetUrl, journeys = Number(process.env.SERVE_JOURNEYS ?? 1000), minutes = Number(process.env.SERVE_MINUTES ?? 3), log = (line) => console.error(line) }) {
+  const work = mkdtempSync(join(tmpdir(), 'pathproof-serve-load-'));
+  const dir = join(work, 'journeys');
+  mkdirSync(dir);
+  for (let i = 0; i < journeys; i++) {
+    writeFileSync(
+      join(dir, `s${i}.yaml`),
+      `name: s-${i}\ntarget: ${targetUrl}\nschedule: "* * * * *"\nentry:\n  - request: GET /api/a\n    expect: { status: 200, json: { $.ok: true } }\nresult:\n  - request: GET /api/items/${i}\n    expect: { status: 200 }\n`,
+    );
+  }
+  // --jitter spreads each minute's ticks over 55 s, as README advises for many journeys on one schedule.
+  const child = spawn(process.execPath, [CLI, 'serve', dir, '--listen', '127.0.0.1:0', '--jitter', '55s', '--report-dir', join(work, 'reports')], {
+    cwd: work,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let runs = 0;
+  let failed = 0;
+  let tail = '';
+  child.stdout.on('data', (chunk) => {
+    const text = tail + chunk;
+    const lines = text.split('\n');
+    tail = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('[schedule]') || line.includes('tick skipped')) continue;
+      runs += 1;
+      if (!/ passed /.test(line)) failed += 1;
+    }
+  });
+  child.stderr.on('data', () => undefined);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const samples = [];
+  const startedAt = performance.now();
+  try {
+    log(`serve load: ${journeys} journeys on one-minute schedules for ${minutes} min against ${targetUrl}`);
+    while (performance.now() - startedAt < minutes * 60_000) {
+      await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+      samples.push({ at: (performance.now() - startedAt) / 1000, cpu: cpuSeconds(child.pid), rss: rssMb(child.pid), runs });
+    }
+  } finally {
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(killer);
+    rmSync(work, { recursive: true, force: true });
+  }
+  const warm = samples.find((s) => s.at >= 60) ?? samples[0];
+  const end = samples.at(-1);
+  const result = {
+    journeys,
+    minutes,
+    runs: end.runs,
+    failed,
+    runsPerMinute: ((end.runs - warm.runs) / (end.at - warm.at)) * 60,
+    cpuPct: ((end.cpu - warm.cpu) / (end.at - warm.at)) * 100,
+    rssWarmMb: warm.rss,
+    rssEndMb: end.rss,
+    rssPeakMb: Math.max(...samples.map((s) => s.rss)),
+  };
+  log(
+    `serve load: ${result.runs} runs (${failed} not passed), ${result.runsPerMinute.toFixed(0)} a minute after warm-up; ` +
+      `CPU ${result.cpuPct.toFixed(1)} % of a core; RSS ${result.rssWarmMb.toFixed(0)} MiB after the first minute, ${result.rssEndMb.toFixed(0)} MiB at the end (peak ${result.rssPeakMb.toFixed(0)})`,
+  );
+  return result;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const targetUrl = process.argv[2];
+  if (!targetUrl) {
+    console.error('usage: node bench/serve-load.mjs <targetUrl>');
+    process.exit(2);
+  }
+  await runServeLoad({ targetUrl, log: (line) => console.log(line) });
+}
