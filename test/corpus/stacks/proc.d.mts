@@ -6,7 +6,7 @@ export function tempDir(name: string): string;
 export function openDir(parent: string, name: string): string;
 export function freePort(host?: string): Promise<number>;
 /** A port nothing listens on (an upstream that is down). */
-export const closedPort: typeof freePort;
+export function closedPort(host?: string): Promise<number>;
 
 export interface Service {
   readonly name: string;

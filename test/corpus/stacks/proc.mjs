@@ -43,8 +43,19 @@ export async function freePort(host = '127.0.0.1') {
   return port;
 }
 
-/** A port nothing listens on (an upstream that is down). */
-export const closedPort = freePort;
+/**
+ * A port nothing listens on (an upstream that is down), and nothing will: a privileged port
+ * outside the ephemeral range. A port freed after bind(0) is handed out again by the next
+ * bind(0) on the machine — another stack's service, a test server — and the "down" upstream
+ * then answers (seen in CI: Apache's /portal/ got a 200 from someone else's server).
+ */
+export async function closedPort(host = '127.0.0.1') {
+  // Unassigned or long-dead services: tcpmux, compressnet, rje, ...
+  for (const port of [1, 2, 3, 5, 7, 9, 11, 13]) {
+    if (!(await canConnect(port, host))) return port;
+  }
+  throw new Error(`no closed privileged port on ${host}`);
+}
 
 function canConnect(port, host) {
   return new Promise((resolve) => {
