@@ -45,8 +45,17 @@ export interface RecorderSnapshot {
 }
 
 export interface PageRecorder {
-  /** A step starts: requests from now on are "started by" it. `acts`: it acts on the page (click, fill, goto…). */
-  beginStep(kind: string, acts: boolean): void;
+  /**
+   * A step starts: requests from now on are "started by" it. `acts`: `now` (goto: it acts as it starts), `when-found` (a control step: it
+   * acts once its control is found, see `acting`), `never` (see, wait, …).
+   */
+  beginStep(kind: string, acts: 'now' | 'when-found' | 'never'): void;
+  /**
+   * The current step dispatches its action (its control was found). Requests started before
+   * this, while it waited for the control, are the page's own: a step that never found its
+   * control triggered nothing, whenever the page's own calls happened to start.
+   */
+  acting(): void;
   /** The step ended; a passed step that used the page proves earlier failures were handled. */
   endStep(label: string, passed: boolean, usedPage: boolean): void;
   /**
@@ -164,6 +173,9 @@ export function recordPage(page: Page, options: RecorderOptions): PageRecorder {
   let step = 0;
   let stepActs = false;
   let previousActs = false;
+  /** The request sequence number when the current (previous) step dispatched its action. */
+  let actedSeq: number | undefined;
+  let previousActedSeq: number | undefined;
   let seq = 0;
   const tracked = new WeakMap<Request, Tracked>();
   const fresh = (url?: string): PageState => ({
@@ -294,13 +306,27 @@ export function recordPage(page: Page, options: RecorderOptions): PageRecorder {
   page.on('console', onConsole);
   page.on('pageerror', onPageError);
 
-  const byStep = (entry: Tracked): 'step' | 'page' => (entry.step === step || (entry.step === step - 1 && previousActs) ? 'step' : 'page');
+  /**
+   * Who started a request: the current step (a content step's whole window; an acting step's
+   * window after it acted — or any of it right after an action, whose effects may start late),
+   * the previous step's action (after it acted), or else the page on its own.
+   */
+  const byStep = (entry: Tracked): 'step' | 'page' => {
+    if (entry.step === step) return !stepActs || previousActs || (actedSeq !== undefined && entry.seq > actedSeq) ? 'step' : 'page';
+    if (entry.step === step - 1 && previousActs) return previousActedSeq !== undefined && entry.seq > previousActedSeq ? 'step' : 'page';
+    return 'page';
+  };
 
   return {
     beginStep(_kind, acts) {
       step += 1;
       previousActs = stepActs;
-      stepActs = acts;
+      previousActedSeq = actedSeq;
+      stepActs = acts !== 'never';
+      actedSeq = acts === 'now' ? seq : undefined;
+    },
+    acting() {
+      actedSeq ??= seq;
     },
     endStep(label, passed, usedPage) {
       if (passed && usedPage) current.handled.push({ seq: ++seq, label });

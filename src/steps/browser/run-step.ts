@@ -42,7 +42,9 @@ export interface StepSpec {
 }
 
 /** Steps that act on the page: what they trigger belongs to the next step's evidence too. */
-const ACTS: ReadonlySet<string> = new Set(['goto', 'click', 'fill', 'press', 'select', 'check']);
+/** Steps that act on the page: goto as it starts, control steps once their control is found. */
+const ACTS_NOW: ReadonlySet<string> = new Set(['goto']);
+const ACTS_WHEN_FOUND: ReadonlySet<string> = new Set(['click', 'fill', 'press', 'select', 'check']);
 /**
  * Steps whose pass proves the user could use the page: a failure before them was handled
  * by the page. Not goto (it only loads), screenshot or wait.
@@ -70,7 +72,7 @@ export async function runBrowserStep(spec: StepSpec, ctx: StepContext, body: (sc
   // One user's session: what HTTP steps logged in with is in the browser, and back after
   // (read back lazily: the browser stays the truth until a request needs the jar).
   await attempt.syncCookies(ctx.cookies, 'to-browser');
-  attempt.recorder.beginStep(spec.kind, ACTS.has(spec.kind));
+  attempt.recorder.beginStep(spec.kind, ACTS_NOW.has(spec.kind) ? 'now' : ACTS_WHEN_FOUND.has(spec.kind) ? 'when-found' : 'never');
   const scope: StepScope = {
     ctx,
     attempt,

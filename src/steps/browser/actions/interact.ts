@@ -15,6 +15,7 @@ import { findOne } from './find.js';
 async function act(scope: StepScope, target: Target, action: (locator: PwLocator, timeout: number) => Promise<unknown>): Promise<StepOutcome> {
   const found = await findOne(scope, target);
   if (!found.ok) return found.outcome;
+  scope.attempt.recorder.acting();
   try {
     await action(found.locator, scope.left());
   } catch (error) {
@@ -44,6 +45,7 @@ export async function runPress(step: StepOf<'press'>, scope: StepScope): Promise
   const { press } = step;
   if (typeof press === 'string') {
     // A bare key goes to whatever has focus, as a user pressing it would.
+    scope.attempt.recorder.acting();
     await scope.page.keyboard.press(press);
     return { status: 'passed' };
   }
