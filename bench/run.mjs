@@ -249,13 +249,13 @@ try {
   if (only.includes('serve')) {
     const { runServeLoad } = await import('./serve-load.mjs');
     const load = await runServeLoad({ targetUrl: target.url });
-    const growth = load.rssEndMb / load.rssWarmMb;
+    const growth = load.rssSecondHalfPeakMb / load.rssFirstHalfPeakMb;
     row(
       `Serve: ${load.journeys} HTTP journeys on one-minute schedules (--jitter 55s), ${load.minutes} min`,
       `CPU ${load.cpuPct.toFixed(1)} % of a core`,
-      ref(`${Math.round(load.runsPerMinute)} runs a minute after the first; RSS ${load.rssWarmMb.toFixed(0)} → ${load.rssEndMb.toFixed(0)} MiB`, '', growth),
+      ref(`${Math.round(load.runsPerMinute)} runs a minute after the first; RSS peak ${load.rssFirstHalfPeakMb.toFixed(0)} MiB, then ${load.rssSecondHalfPeakMb.toFixed(0)} MiB`, '', growth),
       undefined,
-      [goal('CPU and RSS reported; RSS flat (growth < 15 %)', growth < 1.15 && load.failed === 0)],
+      [goal('CPU and RSS reported; RSS flat (peak growth < 15 %)', growth < 1.15 && load.failed === 0)],
     );
   }
 } finally {
