@@ -24,9 +24,20 @@ export function colorEnabled(env: Readonly<Record<string, string | undefined>>, 
 
 export function processIo(): CliIo {
   const color = colorEnabled(process.env, Boolean(process.stdout.isTTY));
+  // A reader that went away (`pathproof schema | head`, a closed terminal) is no reason to
+  // crash or to cut a run short: output to it stops, the reports and the exit code do not.
+  const gone = { stdout: false, stderr: false };
+  const quietOnClose = (stream: NodeJS.WriteStream, name: keyof typeof gone): void => {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      gone[name] = true;
+    });
+  };
+  quietOnClose(process.stdout, 'stdout');
+  quietOnClose(process.stderr, 'stderr');
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text) => void (gone.stdout || process.stdout.write(text)),
+    stderr: (text) => void (gone.stderr || process.stderr.write(text)),
     env: process.env,
     cwd: process.cwd(),
     color,
