@@ -9,12 +9,11 @@ import { Journey } from '../journey/schema.js';
 import type { StepKind, StepOf } from '../journey/schema.js';
 import type { LoadedJourney } from '../journey/load.js';
 import { createRedactor } from '../journey/secrets.js';
-import type { Clock } from '../result/clock.js';
 import type { HttpObservation, JourneyResult, StepResult } from '../result/types.js';
-import type { HttpDeps, StepContext, StepDriver, StepOutcome, StepRegistry } from '../steps/types.js';
+import type { StepContext, StepOutcome } from '../steps/types.js';
 import { STEP_REGISTRY } from '../steps/registry.js';
 import { HANG_GRACE_MS, maskCookieValues, runJourney } from './journey.js';
-import type { JourneyDeps } from './journey.js';
+import { testDeps, withRequest } from './journey.fixtures.js';
 
 describe('maskCookieValues', () => {
   it.each([
@@ -26,8 +25,6 @@ describe('maskCookieValues', () => {
   });
 });
 
-/** A clock driven by vitest's fake timers: monotonic time is `Date.now()` of the fake clock. */
-const fakeClock: Clock = { now: () => Date.now(), wallNow: () => new Date(Date.now()) };
 
 function loaded(raw: Record<string, unknown>, secrets: string[] = []): LoadedJourney {
   const journey = Journey.parse({ name: 'refunds', target: 'http://shop.test', ...raw });
@@ -52,26 +49,7 @@ function http(status: number, extra: Partial<HttpObservation> = {}): HttpObserva
 
 type RequestRun = (step: StepOf<'request'>, ctx: StepContext) => Promise<StepOutcome>;
 
-/** The real registry with the request driver replaced: labels and needsBrowser stay the registry's. */
-function withRequest(run: RequestRun): StepRegistry {
-  const driver: StepDriver<'request'> = { run };
-  return { ...STEP_REGISTRY, request: { ...STEP_REGISTRY.request, driver } };
-}
-
-function deps(steps: StepRegistry, extra: Partial<JourneyDeps> = {}): JourneyDeps {
-  return {
-    clock: fakeClock,
-    http: {} as HttpDeps,
-    browser: undefined,
-    steps,
-    redactor: createRedactor([]),
-    evidence: () => ({ write: () => Promise.reject(new Error('no evidence here')) }),
-    defaults: { journeyTimeoutMs: 30_000, stepTimeoutMs: 10_000, retries: 0 },
-    signal: new AbortController().signal,
-    stopping: () => false,
-    ...extra,
-  };
-}
+const deps = testDeps;
 
 const passed = (observation = http(200)): StepOutcome => ({ status: 'passed', observation });
 const failedStatus = (status: number, extra: Partial<HttpObservation> = {}): StepOutcome => ({

@@ -7,19 +7,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Journey } from '../journey/schema.js';
 import type { LoadedJourney } from '../journey/load.js';
-import { createRedactor } from '../journey/secrets.js';
-import type { Clock } from '../result/clock.js';
 import type { ContainerObservation, JourneyResult } from '../result/types.js';
-import type { HttpDeps, StepOutcome, StepRegistry } from '../steps/types.js';
-import { STEP_REGISTRY } from '../steps/registry.js';
+import type { StepOutcome } from '../steps/types.js';
 import { NEW_ID, OLD_ID, containerObservation } from '../platform/container.fixtures.js';
 import { PlatformError } from '../platform/types.js';
 import type { PlatformErrorCode, PlatformSource } from '../platform/types.js';
 import { runJourney } from './journey.js';
 import type { JourneyDeps } from './journey.js';
+import { testDeps, withRequest } from './journey.fixtures.js';
 import { POLL_INTERVAL } from './wait.js';
 
-const fakeClock: Clock = { now: () => Date.now(), wallNow: () => new Date(Date.now()) };
 const T0 = 1_000_000;
 
 /** What the stub engine answers at one poll: a container, or a fault. */
@@ -70,22 +67,8 @@ function loaded(retries = 0): LoadedJourney {
 }
 
 function deps(source: PlatformSource, windowMs: number, extra: Partial<JourneyDeps> & { request?: () => Promise<StepOutcome> } = {}): JourneyDeps {
-  const request = extra.request ?? (async (): Promise<StepOutcome> => ({ status: 'passed' }));
-  const steps: StepRegistry = { ...STEP_REGISTRY, request: { ...STEP_REGISTRY.request, driver: { run: request } } };
-  return {
-    clock: fakeClock,
-    http: {} as HttpDeps,
-    browser: undefined,
-    steps,
-    redactor: createRedactor([]),
-    evidence: () => ({ write: () => Promise.reject(new Error('no evidence here')) }),
-    defaults: { journeyTimeoutMs: 30_000, stepTimeoutMs: 10_000, retries: 0 },
-    signal: new AbortController().signal,
-    stopping: () => false,
-    containers: { source },
-    wait: { since: T0, until: T0 + windowMs },
-    ...extra,
-  };
+  const { request = async (): Promise<StepOutcome> => ({ status: 'passed' }), ...rest } = extra;
+  return testDeps(withRequest(request), { containers: { source }, wait: { since: T0, until: T0 + windowMs }, ...rest });
 }
 
 async function settle(running: Promise<JourneyResult>, ms = 120_000): Promise<JourneyResult> {
