@@ -401,7 +401,8 @@ export function runLogLines(record: RunRecord): string[] {
     const verdict = verdictFields(journey);
     const layer = verdict.layer ? ` layer=${verdict.layer}` : '';
     const stage = verdict.stage ? ` stage=${verdict.stage}` : '';
-    const why = verdict.error ? ` (${verdict.error.code})` : '';
+    // A skipped journey says why (interrupted by the drain, …): it is no verdict on the target.
+    const why = verdict.error ? ` (${verdict.error.code})` : journey.outcome === 'skipped' ? ` (${journey.reason})` : '';
     return `[${source}] ${journey.name} ${journey.outcome}${layer}${stage}${why} ${(journey.durationMs / 1000).toFixed(2)}s run=${record.id}`;
   });
 }
