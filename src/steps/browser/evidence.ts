@@ -12,24 +12,14 @@ import type { BrowserAttempt, Redactor, StepContext, StepOutcome } from '../type
 import { collectCandidates } from './candidates.js';
 import { describeTarget } from './locator.js';
 import type { Target } from './locator.js';
+import type { DocumentSeen } from './recorder.js';
 
 export type Symptom = PageSymptom;
 
 export const EVIDENCE_BUDGET_MS = 2_500;
 const CANDIDATES_BUDGET_MS = 500;
 
-/** Resolves to undefined when `work` does not settle in time (or rejects). */
-export async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), Math.max(1, ms));
-  });
-  try {
-    return await Promise.race([work.catch(() => undefined), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { within } from '../../util/within.js';
 
 /**
  * What to paint over: every password input, every input or textarea whose current value
@@ -136,6 +126,27 @@ async function pageHeadings(page: Page, ms: number): Promise<{ title?: string; h
   };
 }
 
+/** Error document bodies: enough for a stock page or a maintenance page (the recorder's cap). */
+const MAX_DOCUMENT_BODY = 8 * 1024;
+
+/**
+ * The failed document's markup as the page shows it, for when the browser did not give its
+ * body: Chromium's Network.getResponseBody fails now and then ("No resource with given
+ * identifier found", a renderer swapped under the request), and "who wrote this reply" must
+ * not flip with it. Only an HTML document that answered >= 400 and is still the page shown:
+ * its markup is what the stock-page and maintenance rules read. Bounded; undefined otherwise
+ * (the body stays unknown).
+ */
+export async function renderedErrorDocument(page: Page, seen: DocumentSeen | undefined, ms: number): Promise<string | undefined> {
+  if (seen === undefined || seen.body !== undefined || seen.status === undefined || seen.status < 400) return undefined;
+  if (!/\bhtml\b/i.test(seen.headers?.['content-type'] ?? '') || page.url() !== seen.url) return undefined;
+  const markup = await within(
+    page.evaluate((max) => (document.contentType === 'text/html' ? document.documentElement.outerHTML.slice(0, max) : null), MAX_DOCUMENT_BODY),
+    ms,
+  );
+  return markup ?? undefined;
+}
+
 /** What the page did and looks like, for a failed step: plain data for src/classify. */
 export async function observe(scope: FailureScope, input: FailureInput, budgetEnd: number): Promise<BrowserObservation> {
   const { page, recorder } = scope.attempt;
@@ -150,13 +161,14 @@ export async function observe(scope: FailureScope, input: FailureInput, budgetEn
     pageHeadings(page, Math.max(1, Math.min(300, budgetEnd - clock.now()))),
   ]);
   const third = seen.thirdParty;
+  const documentBody = seen.document?.body ?? (await renderedErrorDocument(page, seen.document, Math.max(1, Math.min(500, budgetEnd - clock.now()))));
   return {
     kind: 'browser',
     url: page.url(),
     ...headings,
     ...(seen.document?.status !== undefined ? { documentStatus: seen.document.status } : {}),
     ...(seen.document?.headers ? { documentHeaders: seen.document.headers } : {}),
-    ...(seen.document?.body !== undefined ? { documentBody: seen.document.body } : {}),
+    ...(documentBody !== undefined ? { documentBody } : {}),
     failedRequests: seen.failedRequests,
     ...(seen.pendingRequests.length > 0 ? { pendingRequests: seen.pendingRequests } : {}),
     consoleErrors: seen.consoleErrors,

@@ -19,6 +19,7 @@ import type { Clock } from '../../result/clock.js';
 import type { CertificateTruth, FailedRequest, OriginBaseline, PendingRequest, ScriptError } from '../../result/types.js';
 import { foldBaseline } from '../../result/baseline.js';
 import { isFirstParty, originOf } from '../../result/origins.js';
+import { within } from '../../util/within.js';
 
 export interface DocumentSeen {
   readonly url: string;
@@ -445,17 +446,4 @@ function describe(entry: Tracked): FailedRequest {
     ...(entry.end === undefined ? {} : { durationMs: Math.round(entry.end - entry.start) }),
     ...(entry.headers === undefined || entry.status === undefined ? {} : { headers: entry.headers }),
   };
-}
-
-/** Resolves to undefined when `work` does not settle in time. */
-async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([work.catch(() => undefined), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -12,6 +12,16 @@ import type { StepOutcome } from '../../types.js';
 import { isTargetClosed, netErrorCode } from '../errors.js';
 import type { StepScope } from '../run-step.js';
 import { displayUrl, resolveUrl } from '../url-match.js';
+import { within } from '../../../util/within.js';
+
+/**
+ * How long a failed document may take to arrive in full after its headers. Its body says who
+ * wrote the reply (a maintenance page in front of the app is `proxy`, an unknown body on a
+ * 503 is the app's), so the verdict must not depend on whether the body arrived before the
+ * evidence was taken: goto waits for it, within the step's budget. Error pages are small;
+ * this bounds one that never ends.
+ */
+const ERROR_DOCUMENT_WAIT_MS = 5_000;
 
 /** Resource types whose loading blocks DOMContentLoaded when first-party (the page's own). */
 const BLOCKING: ReadonlySet<string> = new Set(['script', 'stylesheet', 'document']);
@@ -43,7 +53,9 @@ export async function runGoto(step: StepOf<'goto'>, scope: StepScope): Promise<S
   }
 
   const status = response?.status();
-  if (status !== undefined && status >= 400) {
+  if (response && status !== undefined && status >= 400) {
+    // The user sees the error page once it has loaded; the evidence needs its body.
+    await within(response.finished(), Math.min(ERROR_DOCUMENT_WAIT_MS, scope.left()));
     return scope.fail({
       symptom: 'navigation-failed',
       message: `GET ${shown} → ${status}`,
