@@ -110,6 +110,9 @@ export async function readRegularFile(path: string, options: ReadOptions): Promi
       total += bytesRead;
       if (total > options.maxBytes) return { ok: false, code: 'TOO_LARGE', limit: options.maxBytes };
       chunks.push(buffer.subarray(0, bytesRead));
+      // All fstat announced, in one read: the end, without another trip to the thread pool
+      // (a file that says 0, /proc, or grows past what it said is read on to the end or the cap).
+      if (stats.size > 0 && total === stats.size && bytesRead < buffer.length) break;
       size = CHUNK;
     }
     return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
