@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,21 @@ describe('pruneRuns', () => {
     expect(existsSync(join(root, 'my-notes'))).toBe(true);
     expect(existsSync(join(root, '2026-11-22T08-00-00Z-eeee'))).toBe(true);
     expect(existsSync(join(root, 'history.json'))).toBe(true);
+  });
+
+  it('orders runs started in the same second by when they were written, not by their random suffix', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pathproof-retention-'));
+    // Three runs in one second; by name the newest ("0001") would sort first and be removed.
+    const [oldest, middle, newest] = ['2026-11-22T09-00-00Z-ffff', '2026-11-22T09-00-00Z-8888', '2026-11-22T09-00-00Z-0001'];
+    makeRun(root, '2026-11-22T08-59-59Z-0000');
+    for (const [index, name] of [oldest, middle, newest].entries()) {
+      makeRun(root, name);
+      const at = new Date(Date.UTC(2026, 10, 22, 9, 0, 0, 100 + index * 300));
+      utimesSync(join(root, name, 'run.json'), at, at);
+    }
+    expect(await pruneRuns(root, 2)).toEqual(['2026-11-22T08-59-59Z-0000', oldest]);
+    expect(existsSync(join(root, middle))).toBe(true);
+    expect(existsSync(join(root, newest))).toBe(true);
   });
 
   it('never removes a protected run, and does nothing without a limit or a root', async () => {
