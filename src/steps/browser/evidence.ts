@@ -13,13 +13,12 @@ import { collectCandidates } from './candidates.js';
 import { describeTarget } from './locator.js';
 import type { Target } from './locator.js';
 import type { DocumentSeen } from './recorder.js';
+import { within } from '../../util/within.js';
 
 export type Symptom = PageSymptom;
 
 export const EVIDENCE_BUDGET_MS = 2_500;
 const CANDIDATES_BUDGET_MS = 500;
-
-import { within } from '../../util/within.js';
 
 /**
  * What to paint over: every password input, every input or textarea whose current value
