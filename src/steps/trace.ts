@@ -9,7 +9,7 @@
  * invalid in the spec: it is drawn again.
  */
 import { randomFillSync } from 'node:crypto';
-import { isFirstParty } from '../result/origins.js';
+import { isFirstParty, originOf } from '../result/origins.js';
 
 export type RandomBytes = (size: number) => Uint8Array;
 
@@ -21,6 +21,8 @@ export interface TraceContext {
   next(): string;
   /** Whether a request to `url` carries the header: first-party origins only. */
   sendsTo(url: string): boolean;
+  /** The origins it sends to (`https://shop.example`), for interception by URL pattern. */
+  readonly origins: readonly string[];
 }
 
 /** The header name, lower case as every header pathproof sends. */
@@ -60,10 +62,12 @@ function hexId(random: RandomBytes, size: number): string {
 /** A new trace for one attempt, sending to `firstParty` origins only. */
 export function createTrace(firstParty: readonly string[], random: RandomBytes = pooledRandomBytes): TraceContext {
   const traceId = hexId(random, 16);
+  const origins = [...new Set(firstParty.flatMap((url) => originOf(url) ?? []))];
   return {
     traceId,
     next: () => `00-${traceId}-${hexId(random, 8)}-01`,
     sendsTo: (url) => /^https?:/i.test(url) && isFirstParty(url, firstParty),
+    origins,
   };
 }
 

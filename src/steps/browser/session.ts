@@ -143,7 +143,7 @@ export function createBrowserSupport(options: BrowserSupportOptions): BrowserSup
       if (closed) throw new RunnerFault('BROWSER_CLOSED', 'the browser support of this run is already closed');
       const tracing = options.trace === 'on-failure';
       const { context, page } = await openPage(insecure, tracing ? `${journey} #${attempt}` : undefined);
-      const traced = trace === undefined ? { count: () => 0 } : await sendTraceparent(context, trace);
+      const traced = trace === undefined ? { count: () => 0 } : await sendTraceparent(context, page, trace);
       const recorder = recordPage(page, { clock: options.clock, firstParty });
       let secretUsed = false;
       let cookieVersion = -1;
@@ -234,26 +234,57 @@ function disconnects(browser: Browser, ms: number): Promise<boolean> {
 /**
  * W3C trace context on the browser's first-party requests (issue #17): every request to a
  * first-party origin gets `traceparent` with a new span id; third-party hosts never see it
- * (`setExtraHTTPHeaders` would send it everywhere, so it is a route with an origin
- * predicate). A traceparent the page set itself (its own OpenTelemetry SDK) is left alone:
- * the app's own propagation is the better link. Routing disables the HTTP cache, which a
- * fresh context per attempt does not have anyway.
+ * (`setExtraHTTPHeaders` would send it everywhere). A traceparent the page set itself (its own
+ * OpenTelemetry SDK) is left alone: the app's own propagation is the better link.
+ *
+ * How: Chromium's Fetch domain, paused only for URLs of the first-party origins, in a CDP
+ * session of each page of the context. Not a Playwright route: a route pauses every request
+ * of the page (its URL predicate runs in Node) and Playwright turns the HTTP cache off while
+ * any route is set, so a journey across several pages downloaded every bundle again, which
+ * no user does (and slow-step warnings measured it). Where a CDP session cannot be had (a
+ * remote browser that refuses one), the route is the fallback. A popup's first request can
+ * leave before its session attaches; its later requests carry the header.
  */
-async function sendTraceparent(context: BrowserContext, trace: TraceContext): Promise<{ count(): number }> {
+async function sendTraceparent(context: BrowserContext, page: Page, trace: TraceContext): Promise<{ count(): number }> {
   let count = 0;
-  await context.route(
-    (url) => trace.sendsTo(url.href),
-    async (route) => {
-      const headers = route.request().headers();
-      if (headers[TRACEPARENT] !== undefined) {
-        await route.continue().catch(() => undefined);
+  if (trace.origins.length === 0) return { count: () => count };
+  const patterns = trace.origins.map((origin) => ({ urlPattern: `${origin.replace(/[\\*?]/g, (c) => `\\${c}`)}/*`, requestStage: 'Request' as const }));
+  const attach = async (target: Page): Promise<void> => {
+    const cdp = await context.newCDPSession(target);
+    cdp.on('Fetch.requestPaused', (event) => {
+      const headers = Object.entries(event.request.headers).map(([name, value]) => ({ name, value: String(value) }));
+      // The page may be gone by now (navigated away, closed): nothing to continue then.
+      if (headers.some((header) => header.name.toLowerCase() === TRACEPARENT) || !trace.sendsTo(event.request.url)) {
+        void cdp.send('Fetch.continueRequest', { requestId: event.requestId }).catch(() => undefined);
         return;
       }
       count += 1;
-      // The page may be gone by now (navigated away, closed): nothing to continue then.
-      await route.continue({ headers: { ...headers, [TRACEPARENT]: trace.next() } }).catch(() => undefined);
-    },
-  );
+      headers.push({ name: TRACEPARENT, value: trace.next() });
+      void cdp.send('Fetch.continueRequest', { requestId: event.requestId, headers }).catch(() => undefined);
+    });
+    await cdp.send('Fetch.enable', { patterns });
+  };
+  try {
+    await attach(page);
+  } catch {
+    await context.route(
+      (url) => trace.sendsTo(url.href),
+      async (route) => {
+        const headers = route.request().headers();
+        if (headers[TRACEPARENT] !== undefined) {
+          await route.continue().catch(() => undefined);
+          return;
+        }
+        count += 1;
+        await route.continue({ headers: { ...headers, [TRACEPARENT]: trace.next() } }).catch(() => undefined);
+      },
+    );
+    return { count: () => count };
+  }
+  // Popups and window.open: pages of the same context, the same first-party rule.
+  context.on('page', (opened) => {
+    if (opened !== page) void attach(opened).catch(() => undefined);
+  });
   return { count: () => count };
 }
 
