@@ -5,6 +5,7 @@
 //
 //   BENCH_ONLY=http,cli,browser,soak,serve   parts to run (default: all)
 //   BENCH_REPEAT=5                     repetitions per figure (default 3, after one warm-up)
+//   BENCH_HTTP_JOURNEYS, BENCH_BROWSER_JOURNEYS, BENCH_SMOKE=1   the smoke test: small loads, one run each
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -19,10 +20,14 @@ const PLAYWRIGHT_TEST = join(ROOT, 'node_modules/@playwright/test/cli.js');
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const only = (process.env.BENCH_ONLY ?? 'http,cli,browser,soak,serve').split(',').map((part) => part.trim());
 
-const HTTP_JOURNEYS = 100;
+// The sizes the targets are stated for; smaller ones only for test/bench-smoke.test.ts, which runs
+// every script of the bench on a few journeys so a rename cannot break it silently.
+const HTTP_JOURNEYS = Number(process.env.BENCH_HTTP_JOURNEYS ?? 100);
 const HTTP_CONCURRENCY = 16;
-const BROWSER_JOURNEYS = 12;
+const BROWSER_JOURNEYS = Number(process.env.BENCH_BROWSER_JOURNEYS ?? 12);
 const BROWSER_CONCURRENCY = 4;
+/** BENCH_SMOKE=1: every figure from one run (no warm-up, no median); for the smoke test only. */
+const SMOKE = process.env.BENCH_SMOKE === '1';
 
 // --- measuring ---------------------------------------------------------------------------------
 
@@ -90,6 +95,8 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
  * one more run samples the peak memory: sampling costs CPU, so it never runs during a timed one.
  */
 async function measure(command, args, { memory = false, ...options } = {}) {
+  // The smoke test: one run, sampled, so each script is exercised once.
+  if (SMOKE) return timed(command, args, { ...options, memory });
   await timed(command, args, options);
   const runs = [];
   for (let i = 0; i < REPEAT; i++) runs.push((await timed(command, args, options)).ms);
@@ -146,7 +153,7 @@ try {
       );
     }
     const { benchInProcess } = await import('./inproc-http.mjs');
-    const inproc = await benchInProcess({ dir, targetUrl: target.url, journeys: HTTP_JOURNEYS, concurrency: HTTP_CONCURRENCY, repeat: Math.max(REPEAT, 7) });
+    const inproc = await benchInProcess({ dir, targetUrl: target.url, journeys: HTTP_JOURNEYS, concurrency: HTTP_CONCURRENCY, repeat: SMOKE ? 1 : Math.max(REPEAT, 7) });
     const inprocRatio = inproc.oursMs / inproc.plainMs;
     row(`HTTP in-process: runner, ${HTTP_JOURNEYS} journeys × 3 requests, concurrency ${HTTP_CONCURRENCY}`, fmt(inproc.oursMs), ref('plain undici loop', fmt(inproc.plainMs), inprocRatio), undefined, [
       goal('≤ 1.30× floor', inprocRatio <= 1.3),
