@@ -331,6 +331,8 @@ async function runAttempt(loaded: LoadedJourney, planned: readonly PlannedItem[]
         vars,
         cookies,
         deadline: Math.min(deadline, stepStart + stepTimeoutMs),
+        stepTimeoutMs,
+        deadlineFrom: stepStart + stepTimeoutMs <= deadline ? 'step' : 'journey',
         signal: deps.signal,
         clock,
         http: deps.http,

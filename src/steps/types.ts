@@ -109,6 +109,14 @@ export interface StepContext {
   readonly cookies: CookieJar;
   /** Monotonic time (clock.now()) by which the step must settle. */
   readonly deadline: number;
+  /** The step's own time as configured: its `timeout:`, else the project's or pathproof's default. */
+  readonly stepTimeoutMs?: number;
+  /**
+   * What set `deadline`: the step's own time, or the journey's deadline coming first. Messages
+   * name the step's time as written ("after 1s") when it is the bound: the budget left a moment
+   * later (980ms on a busy machine) would make the same failure read differently run to run.
+   */
+  readonly deadlineFrom?: 'step' | 'journey';
   /** Aborted when the run is interrupted or the journey deadline passes. */
   readonly signal: AbortSignal;
   readonly clock: Clock;

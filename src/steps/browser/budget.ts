@@ -10,9 +10,19 @@ import { DEFAULTS } from '../../journey/schema.js';
 import { formatDuration } from '../../util/format.js';
 import type { StepContext } from '../types.js';
 
-export function stepBudgetMs(stepTimeoutMs: number | undefined, ctx: Pick<StepContext, 'clock' | 'deadline'>): number {
+export function stepBudgetMs(stepTimeoutMs: number | undefined, ctx: Pick<StepContext, 'clock' | 'deadline' | 'stepTimeoutMs'>): number {
   const left = remaining(ctx.clock, ctx.deadline);
-  return Math.max(1, Math.floor(Math.min(stepTimeoutMs ?? DEFAULTS.stepTimeoutMs, left)));
+  // The configured step time (a project's `defaults.stepTimeout` included), not pathproof's default.
+  return Math.max(1, Math.floor(Math.min(stepTimeoutMs ?? ctx.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs, left)));
+}
+
+/**
+ * The budget a message names: the step's time as configured when that is what bounds the step
+ * (the same failure reads the same on every run), else what was left of the journey.
+ */
+export function shownBudgetMs(budgetMs: number, stepTimeoutMs: number | undefined, ctx: Pick<StepContext, 'stepTimeoutMs' | 'deadlineFrom'>): number {
+  const configured = stepTimeoutMs ?? ctx.stepTimeoutMs;
+  return ctx.deadlineFrom === 'step' && configured !== undefined ? configured : budgetMs;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { BrowserObservation } from '../../result/types.js';
 import { firstLine } from '../../util/errors.js';
 import type { BrowserAttempt, StepContext, StepOutcome } from '../types.js';
 import { RunnerFault } from '../types.js';
-import { budgetText, stepBudgetMs } from './budget.js';
+import { budgetText, shownBudgetMs, stepBudgetMs } from './budget.js';
 import { isTargetClosed, isTimeout } from './errors.js';
 import type { PlaywrightErrorTypes } from './errors.js';
 import { failStep } from './evidence.js';
@@ -80,7 +80,7 @@ export async function runBrowserStep(spec: StepSpec, ctx: StepContext, body: (sc
     kind: spec.kind,
     label: ctx.label,
     budgetMs,
-    budgetText: budgetText(budgetMs),
+    budgetText: budgetText(shownBudgetMs(budgetMs, spec.timeoutMs, ctx)),
     left: () => Math.max(1, Math.floor(budgetMs - (ctx.clock.now() - start))),
     isTimeout: (error) => isTimeout(error, errors),
     fail: (input) => failStep({ ctx, attempt, kind: spec.kind, label: ctx.label }, input),
