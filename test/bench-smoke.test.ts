@@ -5,28 +5,18 @@
  * comparison and both peers (Step CI, Playwright Test) must each run to a passing exit and give
  * their row. The figures of so small a load mean nothing and are not looked at.
  */
-import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.js';
-
-function bench(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bench/run.mjs'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+import { ROOT, runNode } from './helpers.js';
 
 describe('npm run bench, on a few journeys', () => {
   it('every floor and peer of the HTTP and browser parts runs and gives its row', async () => {
-    const { code, output } = await bench({ BENCH_ONLY: 'http,browser', BENCH_SMOKE: '1', BENCH_REPEAT: '1', BENCH_HTTP_JOURNEYS: '3', BENCH_BROWSER_JOURNEYS: '2' });
+    const { code, stdout, stderr } = await runNode(join(ROOT, 'bench/run.mjs'), [], {
+      // The bench finds Chromium and its peers as a developer's shell would.
+      env: { ...process.env, BENCH_ONLY: 'http,browser', BENCH_SMOKE: '1', BENCH_REPEAT: '1', BENCH_HTTP_JOURNEYS: '3', BENCH_BROWSER_JOURNEYS: '2' },
+      timeoutMs: 170_000,
+    });
+    const output = stdout + stderr;
     expect(code, output).toBe(0);
     for (const row of [
       /\| HTTP in-process: runner, 3 journeys .*\| plain undici loop \d+ ms \(\*\*[\d.]+×\*\*\)/,

@@ -22,13 +22,25 @@ export function tempDir(prefix = 'pathproof-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+  onSpawn?: (pid: number) => void;
+}
+
 /** Runs `pathproof …` to completion (bounded: killed after `timeoutMs`). */
-export function runCli(
-  args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number; onSpawn?: (pid: number) => void } = {},
-): Promise<CliResult> {
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  return runNode(CLI, args, options);
+}
+
+/**
+ * Runs a Node script to completion (bounded: killed after `timeoutMs`), with a minimal
+ * environment (PATH, HOME, NO_COLOR) plus `env`.
+ */
+export function runNode(script: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

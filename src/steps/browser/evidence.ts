@@ -12,6 +12,7 @@ import type { BrowserAttempt, Redactor, StepContext, StepOutcome } from '../type
 import { collectCandidates } from './candidates.js';
 import { describeTarget } from './locator.js';
 import type { Target } from './locator.js';
+import { MAX_BODY } from './recorder.js';
 import type { DocumentSeen } from './recorder.js';
 import { within } from '../../util/within.js';
 
@@ -125,9 +126,6 @@ async function pageHeadings(page: Page, ms: number): Promise<{ title?: string; h
   };
 }
 
-/** Error document bodies: enough for a stock page or a maintenance page (the recorder's cap). */
-const MAX_DOCUMENT_BODY = 8 * 1024;
-
 /**
  * The failed document's markup as the page shows it, for when the browser did not give its
  * body: Chromium's Network.getResponseBody fails now and then ("No resource with given
@@ -140,7 +138,7 @@ export async function renderedErrorDocument(page: Page, seen: DocumentSeen | und
   if (seen === undefined || seen.body !== undefined || seen.status === undefined || seen.status < 400) return undefined;
   if (!/\bhtml\b/i.test(seen.headers?.['content-type'] ?? '') || page.url() !== seen.url) return undefined;
   const markup = await within(
-    page.evaluate((max) => (document.contentType === 'text/html' ? document.documentElement.outerHTML.slice(0, max) : null), MAX_DOCUMENT_BODY),
+    page.evaluate((max) => (document.contentType === 'text/html' ? document.documentElement.outerHTML.slice(0, max) : null), MAX_BODY),
     ms,
   );
   return markup ?? undefined;

@@ -97,7 +97,7 @@ const MAX_REQUESTS_PER_PAGE = 500;
 const MAX_ERRORS_PER_PAGE = 50;
 const MAX_TEXT = 500;
 /** Error reply bodies: enough for a stock page or a JSON error. */
-const MAX_BODY = 8 * 1024;
+export const MAX_BODY = 8 * 1024;
 /**
  * How long a snapshot waits for an error reply's body (fetched from the moment the response
  * arrived). Within the evidence budget, long enough for a loaded machine: a body that was not

@@ -247,20 +247,22 @@ function disconnects(browser: Browser, ms: number): Promise<boolean> {
  */
 async function sendTraceparent(context: BrowserContext, page: Page, trace: TraceContext): Promise<{ count(): number }> {
   let count = 0;
+  // A new span for a first-party request, unless the page set its own traceparent.
+  const stamp = (url: string, hasOwn: boolean): string | undefined => {
+    if (hasOwn || !trace.sendsTo(url)) return undefined;
+    count += 1;
+    return trace.next();
+  };
   if (trace.origins.length === 0) return { count: () => count };
   const patterns = trace.origins.map((origin) => ({ urlPattern: `${origin.replace(/[\\*?]/g, (c) => `\\${c}`)}/*`, requestStage: 'Request' as const }));
   const attach = async (target: Page): Promise<void> => {
     const cdp = await context.newCDPSession(target);
     cdp.on('Fetch.requestPaused', (event) => {
       const headers = Object.entries(event.request.headers).map(([name, value]) => ({ name, value: String(value) }));
+      const value = stamp(event.request.url, headers.some((header) => header.name.toLowerCase() === TRACEPARENT));
       // The page may be gone by now (navigated away, closed): nothing to continue then.
-      if (headers.some((header) => header.name.toLowerCase() === TRACEPARENT) || !trace.sendsTo(event.request.url)) {
-        void cdp.send('Fetch.continueRequest', { requestId: event.requestId }).catch(() => undefined);
-        return;
-      }
-      count += 1;
-      headers.push({ name: TRACEPARENT, value: trace.next() });
-      void cdp.send('Fetch.continueRequest', { requestId: event.requestId, headers }).catch(() => undefined);
+      const continued = value === undefined ? { requestId: event.requestId } : { requestId: event.requestId, headers: [...headers, { name: TRACEPARENT, value }] };
+      void cdp.send('Fetch.continueRequest', continued).catch(() => undefined);
     });
     await cdp.send('Fetch.enable', { patterns });
   };
@@ -271,12 +273,8 @@ async function sendTraceparent(context: BrowserContext, page: Page, trace: Trace
       (url) => trace.sendsTo(url.href),
       async (route) => {
         const headers = route.request().headers();
-        if (headers[TRACEPARENT] !== undefined) {
-          await route.continue().catch(() => undefined);
-          return;
-        }
-        count += 1;
-        await route.continue({ headers: { ...headers, [TRACEPARENT]: trace.next() } }).catch(() => undefined);
+        const value = stamp(route.request().url(), headers[TRACEPARENT] !== undefined);
+        await route.continue(value === undefined ? undefined : { headers: { ...headers, [TRACEPARENT]: value } }).catch(() => undefined);
       },
     );
     return { count: () => count };
