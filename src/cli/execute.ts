@@ -77,7 +77,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   setMaxListeners(0, options.signal);
 
   // A corrupt or missing history never fails a run: transitions are just unavailable.
-  const history = await readHistory(options.reportRoot);
+  const history = await (options.history ? options.history.read(options.reportRoot) : readHistory(options.reportRoot));
   if (!history.ok) warnings.push(history.warning);
   const env = options.trigger.env;
 

@@ -46,6 +46,7 @@ import { buildMachinery, keepNewestRuns, loadJourneySet, loadSetting, printDiagn
 import type { Setting } from './setup.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIo } from './io.js';
+import type { KnownRuns } from '../report/retention.js';
 
 /** Run directories serve keeps by default (a five-minute canary writes 288 a day). */
 export const SERVE_KEEP_RUNS = 500;
@@ -122,6 +123,8 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const { http, containers } = machinery;
   // One writer for every run of this process: concurrent runs must not overwrite each other's history.
   const history = createHistoryWriter();
+  // What earlier prunes learnt about the report root's run directories (each is looked at once).
+  const knownRuns: KnownRuns = new Map();
 
   let state: ServeState = 'starting';
 
@@ -207,7 +210,7 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
     for (const warning of result.warnings) io.stderr(`pathproof: run ${request.id}: warning: ${warning}\n`);
     for (const line of reportFailureLines(join(reportRoot, request.id), result.failures)) io.stderr(`pathproof: run ${request.id}: ${line.replace(/^pathproof: /, '')}\n`);
     // A canary writes a run directory per tick: keep the newest ones, never this one.
-    await keepNewestRuns(io, reportRoot, keepRuns, [request.id]);
+    await keepNewestRuns(io, reportRoot, keepRuns, [request.id], knownRuns);
     // Already redacted: the runner redacts what came from outside at its one boundary.
     return result.run;
   };

@@ -23,6 +23,7 @@ import { createHttpDeps } from '../steps/http/dispatcher.js';
 import type { BrowserSupport, HttpDeps } from '../steps/types.js';
 import type { ContainerDeps } from '../steps/runtime/container.js';
 import { pruneRuns } from '../report/retention.js';
+import type { KnownRuns } from '../report/retention.js';
 import type { ExtrasSettings } from '../runner/attempt-extras.js';
 import type { ReporterFailure } from '../report/reporter.js';
 import type { ParsedArgs } from './args.js';
@@ -231,10 +232,13 @@ export function watchInterrupts(io: CliIo, graceMs: number, onFirst: (signal: st
   };
 }
 
-/** Keeps the newest `keep` run directories under the root (never `protect`); a failure is a warning. */
-export async function keepNewestRuns(io: CliIo, reportRoot: string, keep: number | undefined, protect: readonly string[]): Promise<void> {
+/**
+ * Keeps the newest `keep` run directories under the root (never `protect`); a failure is a
+ * warning. `known`: what a long-running process learnt about the root's runs in earlier prunes.
+ */
+export async function keepNewestRuns(io: CliIo, reportRoot: string, keep: number | undefined, protect: readonly string[], known?: KnownRuns): Promise<void> {
   if (keep === undefined) return;
-  await pruneRuns(reportRoot, keep, protect).catch((error: unknown) => io.stderr(`pathproof: warning: old runs not pruned: ${(error as Error).message}\n`));
+  await pruneRuns(reportRoot, keep, protect, undefined, known).catch((error: unknown) => io.stderr(`pathproof: warning: old runs not pruned: ${(error as Error).message}\n`));
 }
 
 export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {

@@ -159,4 +159,48 @@ describe('createHistoryWriter', () => {
     if (!read.ok) return;
     for (let i = 0; i < 20; i++) expect(read.index.previous(`journey-${i}`, undefined)?.runId).toBe(`run-${i}`);
   });
+
+  it('reads what it wrote without reading the file again, and what another process wrote when the file changed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pathproof-history-'));
+    const writer = createHistoryWriter();
+    const result = (id: string, name: string): RunResult =>
+      ({
+        schemaVersion: 1,
+        runId: id,
+        status: 'complete',
+        trigger: {},
+        startedAt: '2026-11-22T09:00:00.000Z',
+        durationMs: 1,
+        outcome: 'passed',
+        counts: { passed: 1, degraded: 0, flaky: 0, failed: 0, error: 0, skipped: 0 },
+        journeys: [{ name, file: 'x.yaml', tags: [], outcome: 'passed', durationMs: 1, attempts: [] }],
+      }) satisfies RunResult;
+    const previous = async (name: string): Promise<string | undefined> => {
+      const read = await writer.read(root);
+      if (!read.ok) throw new Error(read.warning);
+      return read.index.previous(name, undefined)?.runId;
+    };
+    expect(await previous('checkout')).toBeUndefined();
+    await writer.append(root, result('serve-1', 'checkout'));
+    expect(await previous('checkout')).toBe('serve-1');
+
+    // A `pathproof run` of another process appends to the same root: seen at once, and kept.
+    await appendHistory(root, result('run-2', 'checkout'));
+    expect(await previous('checkout')).toBe('run-2');
+    await writer.append(root, result('serve-3', 'login'));
+    expect(await previous('checkout')).toBe('run-2');
+    expect(await previous('login')).toBe('serve-3');
+    const onDisk = await readHistory(root);
+    expect(onDisk.ok && onDisk.index.runs().map((r) => r.runId)).toEqual(['serve-1', 'run-2', 'serve-3']);
+
+    // Edited in place (same inode) by hand into garbage: the warning, not the index held.
+    writeFileSync(join(root, HISTORY_FILE), '{ not json');
+    const read = await writer.read(root);
+    expect(read.ok).toBe(false);
+    expect(!read.ok && read.warning).toMatch(/transitions unavailable: could not read .*history\.json \(not valid JSON/);
+    // ...and the next append starts a fresh index in its place.
+    await writer.append(root, result('serve-4', 'login'));
+    expect(await previous('login')).toBe('serve-4');
+    expect(await previous('checkout')).toBeUndefined();
+  });
 });

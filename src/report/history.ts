@@ -18,6 +18,8 @@
  *   appending at the same instant can still lose one update (last rename wins): the index
  *   is a convenience, run.json is the record.
  */
+import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Layer, Outcome, RunResult } from '../result/types.js';
 import { LAYERS, OUTCOMES } from '../result/types.js';
@@ -150,16 +152,22 @@ function indexOf(file: HistoryFile | undefined): HistoryIndex {
  * Reads the index under `root`. Missing → an empty index. Unreadable or corrupt → a
  * warning ("transitions unavailable: …"); the caller runs on without transitions.
  */
-export async function readHistory(root: string): Promise<{ ok: true; index: HistoryIndex } | { ok: false; warning: string }> {
+export type HistoryRead = { ok: true; index: HistoryIndex } | { ok: false; warning: string };
+
+export async function readHistory(root: string): Promise<HistoryRead> {
   try {
     return { ok: true, index: indexOf(await readIndexFile(root)) };
   } catch (error) {
-    const why = error instanceof SyntaxError ? `not valid JSON: ${error.message}` : (error as Error).message;
-    return {
-      ok: false,
-      warning: `transitions unavailable: could not read ${join(root, HISTORY_FILE)} (${why}); it is rewritten after this run`,
-    };
+    return historyWarning(root, error);
   }
+}
+
+function historyWarning(root: string, error: unknown): { ok: false; warning: string } {
+  const why = error instanceof SyntaxError ? `not valid JSON: ${error.message}` : (error as Error).message;
+  return {
+    ok: false,
+    warning: `transitions unavailable: could not read ${join(root, HISTORY_FILE)} (${why}); it is rewritten after this run`,
+  };
 }
 
 /** The index with `run` recorded: skipped journeys keep their previous entry. Pure. */
@@ -193,27 +201,76 @@ export function recordRun(file: HistoryFile | undefined, run: RunResult, dir?: s
  * is replaced by a fresh one; only I/O errors (unwritable root) reject.
  */
 export async function appendHistory(root: string, run: RunResult, dir?: string): Promise<void> {
-  let file: HistoryFile | undefined;
-  try {
-    file = await readIndexFile(root);
-  } catch {
-    file = undefined; // corrupt: start a fresh index rather than fail
-  }
-  await ensureDir(root);
-  await writeJsonAtomic(join(root, HISTORY_FILE), recordRun(file, run, dir));
+  await appendWith(root, run, dir, readIndexOrFresh);
 }
 
-/** Serialises appends per report root, so concurrent runs of one process never lose an update. */
+async function readIndexOrFresh(root: string): Promise<HistoryFile | undefined> {
+  try {
+    return await readIndexFile(root);
+  } catch {
+    return undefined; // corrupt: start a fresh index rather than fail
+  }
+}
+
+async function appendWith(root: string, run: RunResult, dir: string | undefined, read: (root: string) => Promise<HistoryFile | undefined>): Promise<HistoryFile> {
+  const file = recordRun(await read(root), run, dir);
+  await ensureDir(root);
+  await writeJsonAtomic(join(root, HISTORY_FILE), file);
+  return file;
+}
+
+/**
+ * Serialises appends per report root, so concurrent runs of one process never lose an update.
+ * It also keeps the index it last read or wrote, with the identity of the file it came from
+ * (device, inode, size, mtime: every write is a new inode, by rename): while the file on disk is
+ * that one, reading it again is one stat instead of a read and a parse. A canary with a thousand
+ * journeys reads and writes an index of a thousand entries after every run (issue #16). Another
+ * process's write (a `pathproof run` into the same root) is a new file: read again.
+ */
 export interface HistoryWriter {
   append(root: string, run: RunResult, dir?: string): Promise<void>;
+  /** readHistory, from what the writer already holds while the file has not changed. */
+  read(root: string): Promise<HistoryRead>;
 }
+
+const identityOf = (stats: Stats): string => `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 
 export function createHistoryWriter(): HistoryWriter {
   const chains = new Map<string, Promise<void>>();
+  const held = new Map<string, { identity: string; file: HistoryFile | undefined }>();
+  const fileIdentity = (root: string): Promise<string | undefined> =>
+    stat(join(root, HISTORY_FILE)).then(
+      (stats) => (stats.isFile() ? identityOf(stats) : undefined),
+      () => undefined,
+    );
+  /** The index on disk: the one held while the file is the same, else read (and held). Throws as readIndexFile. */
+  const current = async (root: string): Promise<HistoryFile | undefined> => {
+    const identity = await fileIdentity(root);
+    const kept = held.get(root);
+    if (identity !== undefined && kept?.identity === identity) return kept.file;
+    held.delete(root);
+    const file = await readIndexFile(root);
+    // Replaced between the stat and the read? Then the next stat differs and it is read again.
+    if (identity !== undefined) held.set(root, { identity, file });
+    return file;
+  };
+  const append = async (root: string, run: RunResult, dir?: string): Promise<void> => {
+    const file = await appendWith(root, run, dir, (r) => current(r).catch(() => undefined));
+    const identity = await fileIdentity(root);
+    if (identity === undefined) held.delete(root);
+    else held.set(root, { identity, file });
+  };
   return {
+    read: async (root) => {
+      try {
+        return { ok: true, index: indexOf(await current(root)) };
+      } catch (error) {
+        return historyWarning(root, error);
+      }
+    },
     append(root, run, dir) {
       const previous = chains.get(root) ?? Promise.resolve();
-      const next = previous.catch(() => undefined).then(() => appendHistory(root, run, dir));
+      const next = previous.catch(() => undefined).then(() => append(root, run, dir));
       chains.set(root, next);
       // Forget finished chains so a long-running serve does not keep one per root forever.
       void next.finally(() => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,5 +49,41 @@ describe('pruneRuns', () => {
     expect(await pruneRuns(root, 1, ['2026-11-22T09-00-00Z-aaaa'])).toEqual([]);
     expect(await pruneRuns(root, 0)).toEqual([]);
     expect(await pruneRuns(join(root, 'missing'), 1)).toEqual([]);
+  });
+});
+
+describe('pruneRuns in a long-running process (serve)', () => {
+  const at = (second: number): string => `2026-11-22T09-00-${String(second).padStart(2, '0')}Z-aaaa`;
+
+  it('remembers the runs it has seen, forgets the ones that are gone, and removes the same ones', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pathproof-retention-'));
+    const known = new Map<string, number>();
+    for (let s = 0; s < 4; s++) makeRun(root, at(s));
+    makeRun(root, at(4), false); // still being written: not a run yet, so not remembered
+    expect(await pruneRuns(root, 3, [], undefined, known)).toEqual([at(0)]);
+    expect([...known.keys()].sort()).toEqual([at(1), at(2), at(3)]);
+
+    writeFileSync(join(root, at(4), 'run.json'), '{}');
+    makeRun(root, at(5));
+    expect(await pruneRuns(root, 3, [], undefined, known)).toEqual([at(1), at(2)]);
+    expect([...known.keys()].sort()).toEqual([at(3), at(4), at(5)]);
+    // Removed by someone else: forgotten, never counted.
+    rmSync(join(root, at(3)), { recursive: true });
+    expect(await pruneRuns(root, 1, [], undefined, known)).toEqual([at(4)]);
+    expect([...known.keys()]).toEqual([at(5)]);
+  });
+
+  it('checks a remembered run is still a run before removing it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pathproof-retention-'));
+    const known = new Map<string, number>();
+    for (let s = 0; s < 3; s++) makeRun(root, at(s));
+    expect(await pruneRuns(root, 3, [], undefined, known)).toEqual([]);
+    expect(await pruneRuns(root, 2, [], undefined, known)).toEqual([at(0)]);
+    // Its run.json taken away after it was remembered: no longer unmistakably ours.
+    rmSync(join(root, at(1), 'run.json'));
+    makeRun(root, at(3));
+    expect(await pruneRuns(root, 2, [], undefined, known)).toEqual([]);
+    expect(existsSync(join(root, at(1)))).toBe(true);
+    expect(known.has(at(1))).toBe(false);
   });
 });
