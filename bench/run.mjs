@@ -260,7 +260,7 @@ try {
     row(
       `Serve: ${load.journeys} HTTP journeys on one-minute schedules (--jitter 55s), ${load.minutes} min`,
       `CPU ${load.cpuPct.toFixed(1)} % of a core`,
-      ref(`${Math.round(load.runsPerMinute)} runs a minute after the first; RSS peak ${load.rssFirstHalfPeakMb.toFixed(0)} MiB, then ${load.rssSecondHalfPeakMb.toFixed(0)} MiB`, '', growth),
+      ref(`${Math.round(load.runsPerMinute)} runs a minute after the first; RSS peak ${load.rssFirstHalfPeakMb.toFixed(0)} MiB, then ${load.rssSecondHalfPeakMb.toFixed(0)} MiB; live heap low-water ${load.heapFirstHalfLowMb.toFixed(0)} MiB, then ${load.heapSecondHalfLowMb.toFixed(0)} MiB`, '', growth),
       undefined,
       [goal('CPU and RSS reported; RSS flat (peak growth < 15 %)', growth < 1.15 && load.failed === 0)],
     );
