@@ -256,6 +256,9 @@ export function createHistoryWriter(): HistoryWriter {
   };
   const append = async (root: string, run: RunResult, dir?: string): Promise<void> => {
     const file = await appendWith(root, run, dir, (r) => current(r).catch(() => undefined));
+    // Another process renaming its index in between our rename and this stat would have its
+    // update missed until the file changes again: the same race two processes appending at
+    // once already have (above), for an index that is a convenience; run.json is the record.
     const identity = await fileIdentity(root);
     if (identity === undefined) held.delete(root);
     else held.set(root, { identity, file });
