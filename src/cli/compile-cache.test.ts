@@ -1,5 +1,8 @@
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileCacheDirectory, enableCompileCache } from './compile-cache.js';
+import { compileCacheDirectory, enableCompileCache, makeDirectory } from './compile-cache.js';
 
 describe('compile cache', () => {
   it("lives in the user's own cache directory, never a shared temporary one", () => {
@@ -20,17 +23,33 @@ describe('compile cache', () => {
   });
 
   it("turns Node's cache on, honours NODE_DISABLE_COMPILE_CACHE, and never fails a run over it", () => {
+    const home = mkdtempSync(join(tmpdir(), 'pathproof-home-'));
     const calls: (string | undefined)[] = [];
-    enableCompileCache({ NODE_COMPILE_CACHE: '/srv/ncc' }, (dir) => calls.push(dir));
-    expect(calls).toEqual(['/srv/ncc']);
-    enableCompileCache({ NODE_COMPILE_CACHE: '/srv/ncc', NODE_DISABLE_COMPILE_CACHE: '1' }, (dir) => calls.push(dir));
-    expect(calls).toEqual(['/srv/ncc']);
+    enableCompileCache({}, (dir) => calls.push(dir), () => home);
+    const made = join(home, '.cache', 'pathproof', 'compile-cache');
+    expect(calls).toEqual([made]);
+    // Made by us, private, as XDG asks of a cache directory that did not exist.
+    expect(statSync(made).mode & 0o777).toBe(0o700);
+    expect(statSync(join(home, '.cache')).mode & 0o777).toBe(0o700);
+    enableCompileCache({ NODE_DISABLE_COMPILE_CACHE: '1' }, (dir) => calls.push(dir), () => home);
+    expect(calls).toEqual([made]);
     expect(() =>
-      enableCompileCache({ NODE_COMPILE_CACHE: '/srv/ncc' }, () => {
+      enableCompileCache({}, () => {
         throw new Error('EACCES');
       }),
     ).not.toThrow();
     // Node 20 has no compile cache: nothing to call, nothing happens.
     expect(() => enableCompileCache({}, undefined)).not.toThrow();
+  });
+
+  it("is not turned on where its directory cannot be made, and never hangs there (Node's own mkdir spins under /proc)", () => {
+    const calls: (string | undefined)[] = [];
+    enableCompileCache({ XDG_CACHE_HOME: '/proc/pathproof-no-such-dir' }, (dir) => calls.push(dir), () => '/home/qa');
+    expect(calls).toEqual([]);
+    expect(makeDirectory('/proc/pathproof-no-such-dir/a/b')).toBe(false);
+    const file = join(mkdtempSync(join(tmpdir(), 'pathproof-home-')), 'not-a-dir');
+    writeFileSync(file, '');
+    expect(makeDirectory(join(file, 'cache'))).toBe(false);
+    expect(makeDirectory(file)).toBe(false);
   });
 });
