@@ -201,7 +201,11 @@ export async function measure(cases, { vars, repeats = 3, concurrency = 4, paral
       log(`repeat ${repeat} done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
     }
   } finally {
-    rmSync(reportRoot, { recursive: true, force: true });
+    // A miss keeps every report of the measurement (r<repeat>/<run>/run.json, screenshots, traces):
+    // a verdict that changed once in fifteen runs cannot be diagnosed from the table alone.
+    const missed = cases.filter((c) => runs.get(c.id).some((run) => !run.verdict || !matches(c, run))).map((c) => c.id);
+    if (missed.length > 0) log(`reports kept for the misses (${missed.join(', ')}): ${reportRoot}`);
+    else rmSync(reportRoot, { recursive: true, force: true });
   }
   return cases.map((c) => ({ case: c, runs: runs.get(c.id) }));
 }
